@@ -1,0 +1,2 @@
+// Barrel of src/crypto (owned by that area); re-exported by src/index.ts.
+export {};

@@ -1,0 +1,2 @@
+export * from './version-range.ts';
+export * from './smp-versions.ts';

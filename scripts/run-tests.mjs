@@ -1,0 +1,31 @@
+// Runs one project's tests with Node's own test runner (TypeScript through tsx), printing the spec
+// report and writing a TAP copy under .tmp/test-results/ for the workspace summary (scripts/test.mjs).
+// Usage: node ../../scripts/run-tests.mjs <project-name> <dir> [<dir>...]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const [name, ...dirs] = process.argv.slice(2);
+if (!name || dirs.length === 0) throw new Error('usage: run-tests.mjs <name> <dir>...');
+const root = resolve(import.meta.dirname, '..');
+const files = [];
+const walk = (d) => {
+  for (const e of readdirSync(d)) {
+    const p = join(d, e);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (/\.(spec|int-spec)\.ts$/.test(e)) files.push(p);
+  }
+};
+for (const d of dirs) walk(d);
+files.sort();
+const out = join(root, '.tmp', 'test-results');
+mkdirSync(out, { recursive: true });
+const args = [
+  '--import', 'tsx',
+  '--test', '--test-concurrency=1',
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${join(out, `${name}.tap`)}`,
+  ...files,
+];
+const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+process.exit(r.status ?? 1);

@@ -1,0 +1,26 @@
+// The README's test command: lint, test and build every project, then print one closing line
+// "N passed, N failed" summed from the TAP files each project's test run wrote.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const results = join(root, '.tmp', 'test-results');
+rmSync(results, { recursive: true, force: true });
+const nx = spawnSync(
+  'npx',
+  ['nx', 'run-many', '-t', 'lint', 'test', 'build', '--outputStyle=static', '--skipNxCache', ...process.argv.slice(2)],
+  { stdio: 'inherit', cwd: root, env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' } },
+);
+let passed = 0;
+let failed = 0;
+if (existsSync(results)) {
+  for (const f of readdirSync(results)) {
+    const tap = readFileSync(join(results, f), 'utf8');
+    passed += Number(/^# pass (\d+)$/m.exec(tap)?.[1] ?? 0);
+    failed += Number(/^# fail (\d+)$/m.exec(tap)?.[1] ?? 0);
+  }
+}
+if (nx.status !== 0 && failed === 0) failed = 1; // a lint or build failure counts as a failure
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(nx.status === 0 && failed === 0 ? 0 : 1);
