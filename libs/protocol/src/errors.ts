@@ -56,3 +56,11 @@ export class HandshakeError extends Error {
     super(message, options);
   }
 }
+
+/** Decryption or authentication failed (bad tag, wrong key, short input). Maps to `ERR CRYPTO`/`BLOCK`. */
+export class CryptoError extends Error {
+  override readonly name = 'CryptoError';
+  constructor(message = 'crypto failure', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -1,2 +1,3 @@
-// Barrel of src/crypto (owned by that area); re-exported by src/index.ts.
-export {};
+// Barrel of src/crypto; re-exported by src/index.ts.
+export type { CryptoProvider, SignatureScheme, DhScheme, RawKeyPair } from './provider.ts';
+export * from './keys.ts';
