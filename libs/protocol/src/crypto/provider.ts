@@ -23,7 +23,10 @@ export interface SignatureScheme {
 export interface DhScheme {
   generateKeyPair(): RawKeyPair;
   publicFromPrivate(priv: Uint8Array): Uint8Array;
-  /** Raw shared secret (no hashing); throws RangeError on bad key length. */
+  /**
+   * Raw shared secret (no hashing); throws RangeError on bad key length and CryptoError for a
+   * low-order peer key (all-zero secret), as noble, libsodium and OpenSSL all refuse it.
+   */
   dh(pub: Uint8Array, priv: Uint8Array): Uint8Array;
 }
 
@@ -40,9 +43,9 @@ export interface CryptoProvider {
   readonly ed448: SignatureScheme;
   readonly x25519: DhScheme;
   readonly x448: DhScheme;
-  /** HSalsa20 core: 32-byte key, 16-byte input → 32-byte output. */
+  /** HSalsa20 core: 32-byte key, 16-byte input → 32-byte output (RangeError on other lengths). */
   hsalsa20(key: Uint8Array, input16: Uint8Array): Uint8Array;
-  /** NaCl crypto_secretbox_easy: returns tag(16) || ciphertext. */
+  /** NaCl crypto_secretbox_easy: returns tag(16) || ciphertext; RangeError unless key 32, nonce 24. */
   secretboxSeal(key: Uint8Array, nonce24: Uint8Array, msg: Uint8Array): Uint8Array;
   /** NaCl crypto_secretbox_open_easy; undefined if the tag does not verify or input < 16 bytes. */
   secretboxOpen(key: Uint8Array, nonce24: Uint8Array, boxed: Uint8Array): Uint8Array | undefined;

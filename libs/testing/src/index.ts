@@ -1,0 +1,4 @@
+// Test support shared by the workspace's test suites (never imported by production code).
+export { DEFAULT_TEST_DATABASE_URL, createTestDatabase } from './postgres.ts';
+export type { TestDatabase } from './postgres.ts';
+export { testSubjectPrefix } from './nats.ts';
