@@ -72,6 +72,7 @@ function encodeOp(w: Writer, op: StoreOp): void {
       w.bytes(op.sessionId).bytes(op.corrId).bytes(op.entityId).bytes(op.auth);
       w.maybe(op.sessionKey, (x, k) => x.bytes(k));
       w.large(op.command);
+      w.maybe(op.newSenderId, (x, id) => x.bytes(id));
       return;
     case 'release':
       w.byte(OP_RELEASE).word32(op.connId);
@@ -108,6 +109,7 @@ function decodeOp(d: Decoder): StoreOp {
     const auth = d.bytes();
     const sessionKey = d.maybe((x) => x.bytes());
     const command = d.large();
+    const newSenderId = d.maybe((x) => x.bytes());
     return {
       type: 'command',
       connId,
@@ -118,6 +120,7 @@ function decodeOp(d: Decoder): StoreOp {
       auth,
       command,
       ...(sessionKey !== undefined && { sessionKey }),
+      ...(newSenderId !== undefined && { newSenderId }),
     };
   }
   if (t === OP_RELEASE) return { type: 'release', connId: d.word32(), ids: readIds(d) };

@@ -35,6 +35,11 @@ export interface CommandOp {
   readonly sessionKey?: Uint8Array;
   /** The command bytes (tag and parameters), as received. */
   readonly command: Uint8Array;
+  /**
+   * `NEW` without a client-chosen sender ID: the random sender ID the gateway drew. Its vshard
+   * decided which store got the op, so the store must use exactly this ID (or answer so).
+   */
+  readonly newSenderId?: Uint8Array;
 }
 
 /** The connection closed: drop its subscriptions and GET state for these IDs. */
