@@ -5,6 +5,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
+// Postgres and NATS must answer before any integration test starts (installs/starts them if needed).
+spawnSync('bash', [join(root, 'scripts', 'ensure-services.sh')], { stdio: 'inherit' });
 const results = join(root, '.tmp', 'test-results');
 rmSync(results, { recursive: true, force: true });
 const nx = spawnSync(
