@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createTestDatabase } from '@simplex-relay/testing';
-import { PostgresQueueStore, generateIdInShard, migrateQueueStore } from '../src/index.ts';
+import { PostgresQueueStore, migrateQueueStore } from '../src/index.ts';
 import type { QueueRec } from '../src/index.ts';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
@@ -109,13 +109,6 @@ try {
       `concurrency ${String(c).padStart(3)}  raw pg ins+del  : ${await benchRaw(db.url, c)}`,
     );
   }
-  const secret = new Uint8Array(randomBytes(32));
-  const n = 200;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) generateIdInShard(i % 1024, secret);
-  console.log(
-    `generateIdInShard (1024 vshards): ${((performance.now() - t0) / n).toFixed(2)} ms per ID`,
-  );
 } finally {
   await db.drop();
 }

@@ -17,13 +17,7 @@ export type {
   StoredMessage,
   WriteMsgResult,
 } from './ports/queue-store.port.ts';
-export {
-  DEFAULT_VSHARD_COUNT,
-  ENTITY_ID_LENGTH,
-  VShardSet,
-  generateIdInShard,
-  vshardOf,
-} from './sharding.ts';
+export { DEFAULT_VSHARD_COUNT, ENTITY_ID_LENGTH, VShardClaimError, VShardSet } from './sharding.ts';
 export { MemoryQueueStore } from './memory/memory-queue-store.ts';
 export type { MemoryQueueStoreOptions } from './memory/memory-queue-store.ts';
 export { PostgresQueueStore } from './postgres/postgres-queue-store.ts';

@@ -1,17 +1,12 @@
-// Virtual shards (spec §11.3). The cluster has a fixed number of vshards (default 1024); each
-// queue-store instance owns a set of them.
+// Virtual shards (spec smp.md §11.3). The cluster has a fixed number of vshards (default 1024); each
+// queue-store instance owns a set of them (exclusively: `QueueStore.claimVShards`).
 //
-// Placement scheme: a queue lives on vshard(senderId), because SEND (by sender ID) is the hot
-// path. Recipient and notifier IDs are server-generated with `generateIdInShard` so that they hash
-// to the same vshard, and a client-chosen sender ID simply decides the shard. A gateway can thus
-// route recipient, sender and notifier commands by hashing the entity ID, and per-kind uniqueness
-// only has to hold within a vshard. Client-chosen link IDs (contact queues) hash anywhere, so a
-// small routing index `link_index(link_id → vshard)` maps them; server-generated link IDs of
-// messaging queues are generated in the queue's shard too.
-//
-// The hash is keyed (HMAC-SHA256 with a cluster secret) so clients cannot aim many queues at one
-// shard by choosing IDs.
-import { createHmac, randomBytes } from 'node:crypto';
+// Placement and routing live in `@simplex-relay/bus` (`ShardRouter`): a queue lives on the vshard of
+// its sender ID (a keyed hash, since sender IDs may be client-chosen), and the server-generated
+// recipient and notifier IDs carry that vshard inside the ID (`ShardRouter.newServerId`), so every
+// ID of a queue routes to the same vshard. Client-chosen link IDs (contact queues) hash anywhere, so
+// a small routing index `link_index(link_id → vshard)` maps them (`QueueStore.getLinkShard`).
+// This module only knows which vshards an instance owns.
 
 /** Default number of virtual shards in the cluster. */
 export const DEFAULT_VSHARD_COUNT = 1024;
@@ -19,32 +14,15 @@ export const DEFAULT_VSHARD_COUNT = 1024;
 /** Length of server-generated entity IDs (spec §7.2). */
 export const ENTITY_ID_LENGTH = 24;
 
-/** The vshard of an entity ID: HMAC-SHA256(secret, id), first 4 bytes big-endian, mod `count`. */
-export function vshardOf(id: Uint8Array, secret: Uint8Array, count = DEFAULT_VSHARD_COUNT): number {
-  assertCount(count);
-  const mac = createHmac('sha256', secret).update(id).digest();
-  return mac.readUInt32BE(0) % count;
-}
-
-/**
- * A random 24-byte ID that hashes to `vshard`, by rejection sampling: `count` HMACs on average
- * (about 5–9 ms of CPU for 1024 on this 2-core machine, bench/write.bench.ts). Only for server-generated IDs.
- */
-export function generateIdInShard(
-  vshard: number,
-  secret: Uint8Array,
-  count = DEFAULT_VSHARD_COUNT,
-): Uint8Array {
-  assertCount(count);
-  if (!Number.isInteger(vshard) || vshard < 0 || vshard >= count)
-    throw new RangeError(`vshard out of range: ${vshard}`);
-  const perDraw = 256;
-  for (;;) {
-    const pool = randomBytes(ENTITY_ID_LENGTH * perDraw);
-    for (let i = 0; i < perDraw; i++) {
-      const id = pool.subarray(i * ENTITY_ID_LENGTH, (i + 1) * ENTITY_ID_LENGTH);
-      if (vshardOf(id, secret, count) === vshard) return new Uint8Array(id);
-    }
+/** Another instance holds some of the vshards this one tried to claim. */
+export class VShardClaimError extends Error {
+  override readonly name = 'VShardClaimError';
+  constructor(
+    /** How many of the requested vshards are held elsewhere. */
+    readonly held: number,
+    opts?: { cause?: unknown },
+  ) {
+    super(`${held} vshard(s) are owned by another store instance`, opts);
   }
 }
 
@@ -87,6 +65,17 @@ export class VShardSet {
   /** The members in ascending order. */
   values(): number[] {
     return [...this.#members];
+  }
+
+  /** The members as inclusive ranges, ascending (the form of store heartbeats). */
+  ranges(): { from: number; to: number }[] {
+    const out: { from: number; to: number }[] = [];
+    for (const v of this.#members) {
+      const last = out[out.length - 1];
+      if (last && last.to + 1 === v) last.to = v;
+      else out.push({ from: v, to: v });
+    }
+    return out;
   }
 
   /** Checks that each of `vshards` is owned (RangeError otherwise) and returns them; defaults to all members. */

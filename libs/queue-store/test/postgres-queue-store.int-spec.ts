@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestDatabase } from '@simplex-relay/testing';
-import { PostgresQueueStore } from '../src/index.ts';
+import { PostgresQueueStore, VShardClaimError } from '../src/index.ts';
 import { queueStoreContract } from './queue-store.contract.ts';
 import { msg, queueRec } from './support/fixtures.ts';
 import { migratedTestDatabase } from './support/pg.ts';
@@ -47,6 +47,29 @@ describe('PostgresQueueStore vshard scoping', () => {
       );
     } finally {
       await Promise.all([all.close(), only7.close()]);
+    }
+  });
+});
+
+describe('PostgresQueueStore vshard claim', () => {
+  it('lets only one instance claim a vshard, and frees it when the owner closes', async () => {
+    const a = new PostgresQueueStore({ connectionString: db.url, vshards: [1, 2, 3] });
+    const b = new PostgresQueueStore({ connectionString: db.url, vshards: [3, 4] });
+    const c = new PostgresQueueStore({ connectionString: db.url, vshards: [4, 5] });
+    try {
+      await a.claimVShards();
+      await assert.rejects(
+        b.claimVShards(),
+        (err: unknown) => err instanceof VShardClaimError && err.held === 1,
+        'vshard 3 is owned by the first instance',
+      );
+      await c.claimVShards(); // vshard 4 was not kept by the failed claim
+      await a.close();
+      const b2 = new PostgresQueueStore({ connectionString: db.url, vshards: [1, 2, 3] });
+      await b2.claimVShards(); // freed by close()
+      await b2.close();
+    } finally {
+      await Promise.all([b.close(), c.close()]);
     }
   });
 });

@@ -157,6 +157,8 @@ export interface CheckedTransmission<C> {
   readonly corrId: Uint8Array;
   readonly entityId: EntityId;
   readonly command: C;
+  /** The command bytes as received (tag and parameters), e.g. to forward them unchanged. */
+  readonly commandBytes: Uint8Array;
 }
 
 /** A transmission the server answers with `ERR` (upstream `Left (corrId, entityId, err)`). */
@@ -203,6 +205,7 @@ export function decodeTransmission(p: TransmissionParams, b: Uint8Array): Transm
     corrId,
     entityId,
     command: raw.command,
+    commandBytes: raw.command,
     ...(auth !== undefined && { auth }),
     ...(raw.serviceSig !== undefined && { serviceSig: raw.serviceSig }),
   };

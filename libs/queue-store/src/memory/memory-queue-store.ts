@@ -50,6 +50,13 @@ export class MemoryQueueStore implements QueueStore {
       opts.vshards === undefined ? VShardSet.all(count) : new VShardSet(opts.vshards, count);
   }
 
+  get vshards(): VShardSet {
+    return this.#owned;
+  }
+
+  /** Nothing is shared between in-memory instances: a no-op. */
+  async claimVShards(): Promise<void> {}
+
   async createQueue(rec: QueueRec): Promise<StoreResult<object, 'DUPLICATE'>> {
     if (!this.#owned.has(rec.vshard))
       throw new RangeError(`vshard ${rec.vshard} is not owned by this store`);

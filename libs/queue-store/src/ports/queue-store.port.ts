@@ -6,6 +6,7 @@
 // IDs, keys, secrets and bodies are opaque bytes here; keys are their DER SPKI encoding.
 // Expected outcomes are values (`{ok: false, error}`), never exceptions (house style §6). An
 // exception means a bug or an infrastructure failure (database down), never a protocol outcome.
+import type { VShardSet } from '../sharding.ts';
 
 /** Queue mode (spec §7.2): messaging `'M'`, contact `'C'`; `null` for legacy queues. */
 export type QueueMode = 'M' | 'C';
@@ -57,7 +58,7 @@ export interface QueueRec {
   /** UTC day of the last recipient activity, as epoch seconds (a multiple of 86400). */
   readonly updatedAt: number;
   readonly rcvServiceId?: Uint8Array;
-  /** Virtual shard the record lives on; `vshardOf(senderId)` by the scheme in `sharding.ts`. */
+  /** Virtual shard the record lives on: `ShardRouter.ofClientId(senderId)` (`@simplex-relay/bus`). */
   readonly vshard: number;
 }
 
@@ -121,6 +122,18 @@ export interface BulkExpireOptions {
  * instance, are applied in issue order.
  */
 export interface QueueStore {
+  /** The vshards this instance owns (fixed for its lifetime). */
+  readonly vshards: VShardSet;
+
+  /**
+   * Takes exclusive ownership of the owned vshards for as long as the store is open, so two
+   * instances can never serve the same vshard (Postgres: one session holding an advisory lock per
+   * vshard; memory: nothing to share, a no-op). Rejects with `VShardClaimError` naming how many
+   * vshards another instance holds; then nothing stays claimed. `onLost` is called if the claim
+   * is lost later (the session died): the instance must stop serving. Released by `close()`.
+   */
+  claimVShards(opts?: { onLost?: (err: Error) => void }): Promise<void>;
+
   /**
    * Creates a queue. IDs are unique per kind (recipient, sender, notifier, link) across the store;
    * a collision of any of them yields `DUPLICATE` and nothing is stored, so the caller can retry with
@@ -139,7 +152,7 @@ export interface QueueStore {
   getQueueByLinkId(linkId: Uint8Array): Promise<QueueRec | undefined>;
   /**
    * The routing index for client-chosen link IDs: the vshard of the queue holding `linkId`, or
-   * `undefined`. Not scoped: it answers for any vshard (see `sharding.ts`).
+   * `undefined`. Not scoped: it answers for any vshard (client-chosen link IDs hash anywhere).
    */
   getLinkShard(linkId: Uint8Array): Promise<number | undefined>;
 

@@ -33,6 +33,7 @@ import {
 } from './rows.ts';
 import type { MsgRow, NtfRow, QueueRow } from './rows.ts';
 import { SQL } from './statements.ts';
+import { PostgresVShardClaim } from './vshard-claim.ts';
 
 const UNIQUE_VIOLATION = '23505';
 const INT8_OID = 20;
@@ -59,8 +60,11 @@ export class PostgresQueueStore implements QueueStore {
   readonly #owned: VShardSet;
   readonly #shards: string;
   readonly #gc: GroupCommitter;
+  readonly #connectionString: string;
+  #claim: PostgresVShardClaim | undefined;
 
   constructor(config: PostgresQueueStoreConfig) {
+    this.#connectionString = config.connectionString;
     const d = POSTGRES_QUEUE_STORE_DEFAULTS;
     const count = config.vshardCount ?? DEFAULT_VSHARD_COUNT;
     this.#owned =
@@ -79,6 +83,16 @@ export class PostgresQueueStore implements QueueStore {
       maxBatchSize: config.maxBatchSize ?? d.maxBatchSize,
       lanes: config.groupCommitLanes ?? d.groupCommitLanes,
     });
+  }
+
+  get vshards(): VShardSet {
+    return this.#owned;
+  }
+
+  async claimVShards(opts: { onLost?: (err: Error) => void } = {}): Promise<void> {
+    if (this.#claim) return;
+    const onLost = opts.onLost ?? ((err: Error) => process.emitWarning(err));
+    this.#claim = await PostgresVShardClaim.acquire(this.#connectionString, this.#owned, onLost);
   }
 
   /** Group-commit counters (operations, transactions, fallbacks, largest batch). */
@@ -358,6 +372,8 @@ export class PostgresQueueStore implements QueueStore {
   async close(): Promise<void> {
     await this.#gc.idle();
     await this.#pool.end();
+    await this.#claim?.release();
+    this.#claim = undefined;
   }
 
   async #getBy(
