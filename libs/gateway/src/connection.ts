@@ -8,13 +8,7 @@ import { encodeBrokerMsg, encodeResponseTransmission } from '@simplex-relay/prot
 import type { BrokerMsg, CommandTag, CryptoProvider, EntityId } from '@simplex-relay/protocol';
 import type { ServerTransmission, SmpServerConnection } from '@simplex-relay/smp-transport';
 import type { ShardRouter } from '@simplex-relay/bus';
-import {
-  errCode,
-  idsRecipientId,
-  localAnswer,
-  msgTag,
-  routeCommand,
-} from './commands.ts';
+import { errCode, idsRecipientId, localAnswer, msgTag, routeCommand } from './commands.ts';
 import type { GatewayLogger, GatewayMetrics } from './ports.ts';
 
 const EMPTY = new Uint8Array(0);

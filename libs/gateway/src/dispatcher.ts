@@ -3,6 +3,7 @@
 // re-sends an op to another vshard's owner; a request unanswered in time answers `ERR INTERNAL`.
 // Release and resubscribe ops carry no responses, so nothing waits for their answers.
 import { encodeStoreRequest } from '@simplex-relay/bus';
+import { endSpan, startRemoteSpan } from '@simplex-relay/observability';
 import type { BusTransport, ShardRouter, StoreAnswer, StoreOp, Subjects } from '@simplex-relay/bus';
 import type { BlockJob, HeldId, StoreBoundCommand } from './connection.ts';
 import type { GatewayLogger, GatewayMetrics } from './ports.ts';
@@ -21,6 +22,7 @@ interface PendingRequest {
   remaining: number;
   readonly sentAt: number;
   readonly timer: NodeJS.Timeout;
+  readonly trace: ReturnType<typeof startRemoteSpan>;
 }
 
 /** Dependencies of the dispatcher. */
@@ -139,6 +141,8 @@ export class StoreDispatcher {
         remaining: group.length,
         sentAt: performance.now(),
         timer: setTimeout(() => this.#expire(batchId), this.d.answerTimeoutMs),
+        // One span per store request; its context travels in the bus headers to the store.
+        trace: startRemoteSpan('smp-gateway', 'gateway.store_request', { 'smp.ops': group.length }),
       };
       this.#pending.set(batchId, p);
       const bytes = encodeStoreRequest({
@@ -146,7 +150,7 @@ export class StoreDispatcher {
         batchId,
         ops: group.map((c) => c.op),
       });
-      if (!this.#publish(storeId, bytes)) this.#expire(batchId);
+      if (!this.#publish(storeId, bytes, p.trace.headers)) this.#expire(batchId);
     }
   }
 
@@ -155,6 +159,7 @@ export class StoreDispatcher {
     if (p === undefined) return;
     this.#pending.delete(batchId);
     clearTimeout(p.timer);
+    endSpan(p.trace.span, false);
     this.d.logger.warn('a store request was not answered in time');
     p.cmds.forEach((c, i) => {
       if (!p.done[i]) p.job.fill(c.index, [p.job.conn.internalError(c)]);
@@ -163,6 +168,7 @@ export class StoreDispatcher {
 
   #finish(batchId: number, p: PendingRequest): void {
     clearTimeout(p.timer);
+    endSpan(p.trace.span);
     this.#pending.delete(batchId);
     this.d.metrics.busAnswerLatency(performance.now() - p.sentAt);
   }
@@ -200,9 +206,9 @@ export class StoreDispatcher {
     for (const [storeId, b] of perStore) flush(storeId, b);
   }
 
-  #publish(storeId: string, bytes: Uint8Array): boolean {
+  #publish(storeId: string, bytes: Uint8Array, headers?: Record<string, string>): boolean {
     try {
-      this.d.transport.publish(this.d.subjects.store(storeId), bytes);
+      this.d.transport.publish(this.d.subjects.store(storeId), bytes, headers);
       return true;
     } catch (e) {
       this.d.logger.error(`bus publish failed: ${(e as Error).message}`);

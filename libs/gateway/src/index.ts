@@ -11,3 +11,4 @@ export type { GatewayOptions, GatewayLimits, GatewayIdentity } from './options.t
 export { gatewayTlsFromCredentials } from './credentials.ts';
 export { silentLogger, noopMetrics } from './ports.ts';
 export type { GatewayLogger, GatewayMetrics } from './ports.ts';
+export { prometheusGatewayMetrics } from './prometheus.ts';

@@ -88,3 +88,31 @@ export const silentLogger: Logger = {
   error() {},
   child: () => silentLogger,
 };
+
+/** A logger shaped like Nest's (`log/warn/error/debug` with loose extra arguments). */
+export interface LooseLogger {
+  log(message: string, ...meta: unknown[]): void;
+  warn(message: string, ...meta: unknown[]): void;
+  error(message: string, ...meta: unknown[]): void;
+  debug(message: string, ...meta: unknown[]): void;
+}
+
+/**
+ * Adapts a Logger to the loose (Nest-like) shape the engine libs accept. Extra arguments keep only
+ * an error's name, or the first line of a string (a stack's headline): never objects, which could
+ * carry request data.
+ */
+export function looseLogger(l: Logger): LooseLogger {
+  const fields = (meta: unknown[]): LogFields | undefined => {
+    const m = meta[0];
+    if (m instanceof Error) return { error: m.name };
+    if (typeof m === 'string') return { detail: m.split('\n')[0]?.slice(0, 200) };
+    return undefined;
+  };
+  return {
+    log: (msg, ...meta) => l.info(msg, fields(meta)),
+    warn: (msg, ...meta) => l.warn(msg, fields(meta)),
+    error: (msg, ...meta) => l.error(msg, fields(meta)),
+    debug: (msg, ...meta) => l.debug(msg, fields(meta)),
+  };
+}

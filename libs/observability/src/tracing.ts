@@ -100,3 +100,29 @@ export async function inSpan<T>(
     }
   });
 }
+
+/**
+ * Starts a span for work that continues in another process and returns the bus headers that carry
+ * it; end the span when the answer arrives. A no-op span (and empty headers) when tracing is off.
+ */
+export function startRemoteSpan(
+  tracerName: string,
+  name: string,
+  attributes: Record<string, string | number | boolean>,
+): { span: Span; headers: Record<string, string> } {
+  const span = trace.getTracer(tracerName).startSpan(name, { attributes });
+  const carrier: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  return { span, headers: carrier };
+}
+
+/** Ends a span, marking it failed when `ok` is false. */
+export function endSpan(span: Span, ok = true): void {
+  if (!ok) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
+}
+
+/** The global tracer of a component (a no-op tracer until `startTracing` registered a provider). */
+export function tracerFor(name: string): Tracer {
+  return trace.getTracer(name);
+}

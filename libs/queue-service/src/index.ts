@@ -12,3 +12,6 @@ export { systemClock, systemTimers, consoleLogger } from './ports.ts';
 export type { Clock, EventSink, ServiceLogger, Timers } from './ports.ts';
 export { KeyedLanes } from './lanes.ts';
 export { RCV_MSG_PADDED_LENGTH, NMSG_META_PADDED_LENGTH } from './delivery.ts';
+export { prometheusQueueServiceMetrics } from './prometheus.ts';
+export { startStoreStack } from './store-stack.ts';
+export type { StoreStackOptions, StoreStack } from './store-stack.ts';

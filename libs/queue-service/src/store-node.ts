@@ -2,6 +2,7 @@
 // has the QueueService execute them, publishes the answers (and the service's events) to each
 // gateway's subject, announces its vshards, and drops the registry entries of gateways that went
 // silent or restarted. Undecodable messages are dropped and counted, never fatal.
+import { inSpan, tracerFor } from '@simplex-relay/observability';
 import {
   decodeGatewayHeartbeat,
   decodeStoreRequest,
@@ -131,7 +132,7 @@ export class StoreNode {
     this.#running = true;
     const { transport, subjects, storeId } = this.#o;
     this.#subs = [
-      transport.subscribe(subjects.store(storeId), (m) => this.#onRequest(m.data)),
+      transport.subscribe(subjects.store(storeId), (m) => this.#onRequest(m.data, m.headers)),
       transport.subscribe(subjects.gatewayHeartbeat, (m) => this.#onGatewayHeartbeat(m.data)),
     ];
     this.#heartbeat();
@@ -197,7 +198,7 @@ export class StoreNode {
     }
   }
 
-  #onRequest(data: Uint8Array): void {
+  #onRequest(data: Uint8Array, headers?: Readonly<Record<string, string>>): void {
     let req: StoreRequest;
     let subject: string;
     try {
@@ -208,8 +209,14 @@ export class StoreNode {
       return;
     }
     this.#seen(req.gatewayId);
-    const done = this.#o.service
-      .handleRequest(req)
+    // The gateway's span context arrives in the headers: this span continues its trace.
+    const done = inSpan(
+      tracerFor('queue-store'),
+      'store.request',
+      headers,
+      { 'smp.ops': req.ops.length },
+      () => this.#o.service.handleRequest(req),
+    )
       .then((results) => {
         this.#o.events.flush(req.gatewayId);
         for (const part of encodeAnswerParts(this.#o.storeId, req.batchId, results))
