@@ -14,7 +14,10 @@ export default [
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -24,7 +27,14 @@ export default [
             {
               sourceTag: 'platform:pure',
               onlyDependOnLibsWithTags: ['platform:pure'],
-              bannedExternalImports: ['@nestjs/*', 'nats', '@nats-io/*', 'pg', 'postgres', 'sodium-native'],
+              bannedExternalImports: [
+                '@nestjs/*',
+                'nats',
+                '@nats-io/*',
+                'pg',
+                'postgres',
+                'sodium-native',
+              ],
             },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },

@@ -21,11 +21,18 @@ files.sort();
 const out = join(root, '.tmp', 'test-results');
 mkdirSync(out, { recursive: true });
 const args = [
-  '--import', 'tsx',
-  '--test', '--test-concurrency=1',
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', `--test-reporter-destination=${join(out, `${name}.tap`)}`,
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=1',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  `--test-reporter-destination=${join(out, `${name}.tap`)}`,
   ...files,
 ];
-const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+// One tsconfig for every file tsx compiles, including workspace libs reached through node_modules
+// symlinks (otherwise NestJS parameter decorators in libs fail to compile).
+const env = { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.base.json') };
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', env });
 process.exit(r.status ?? 1);

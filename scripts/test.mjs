@@ -11,7 +11,17 @@ const results = join(root, '.tmp', 'test-results');
 rmSync(results, { recursive: true, force: true });
 const nx = spawnSync(
   'npx',
-  ['nx', 'run-many', '-t', 'lint', 'test', 'build', '--outputStyle=static', '--skipNxCache', ...process.argv.slice(2)],
+  [
+    'nx',
+    'run-many',
+    '-t',
+    'lint',
+    'test',
+    'build',
+    '--outputStyle=static',
+    '--skipNxCache',
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit', cwd: root, env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' } },
 );
 let passed = 0;

@@ -28,7 +28,12 @@ function cases(c: CryptoProvider): [string, () => void][] {
 
   const ed = generateKeyPair(c, 'ed25519');
   const corrId = c.randomBytes(24);
-  const authorized = authorizedBytes(sessionId, corrId, c.randomBytes(24), new TextEncoder().encode('SUB'));
+  const authorized = authorizedBytes(
+    sessionId,
+    corrId,
+    c.randomBytes(24),
+    new TextEncoder().encode('SUB'),
+  );
   const sig = sign(c, ed.priv, authorized);
 
   const serverSession = generateKeyPair(c, 'x25519');
@@ -40,21 +45,34 @@ function cases(c: CryptoProvider): [string, () => void][] {
   const body = c.randomBytes(16 * 1024);
 
   return [
-    ['block encrypt+decrypt (16 KB, chain step each way)', () => void client.decryptBlock(server.encryptBlock(content))],
+    [
+      'block encrypt+decrypt (16 KB, chain step each way)',
+      () => void client.decryptBlock(server.encryptBlock(content)),
+    ],
     ['Ed25519 verify (SUB authorization)', () => void verify(c, ed.pub, sig, authorized)],
-    ['X25519 authenticator verify (80 bytes)', () => void cbVerify(c, queueKey.pub, serverSession.priv, corrId, authenticator, authorized)],
-    ['secretbox 16 KB body (SimpleX sbEncrypt)', () => void sbEncrypt(c, key, nonce, body, 16 * 1024 + 2)],
+    [
+      'X25519 authenticator verify (80 bytes)',
+      () => void cbVerify(c, queueKey.pub, serverSession.priv, corrId, authenticator, authorized),
+    ],
+    [
+      'secretbox 16 KB body (SimpleX sbEncrypt)',
+      () => void sbEncrypt(c, key, nonce, body, 16 * 1024 + 2),
+    ],
   ];
 }
 
 const noble = cases(nobleProvider);
 const native = cases(nodeProvider);
 console.log(`crypto micro-benchmark — node ${process.version}, median of 5 rounds × 400 ms`);
-console.log(`${'operation'.padEnd(52)} ${'noble ops/s'.padStart(12)} ${'native ops/s'.padStart(13)} ${'ratio'.padStart(7)}`);
+console.log(
+  `${'operation'.padEnd(52)} ${'noble ops/s'.padStart(12)} ${'native ops/s'.padStart(13)} ${'ratio'.padStart(7)}`,
+);
 for (let i = 0; i < noble.length; i++) {
   const [name, nobleOp] = noble[i] as [string, () => void];
   const nativeOp = (native[i] as [string, () => void])[1];
   const a = measure(nobleOp);
   const b = measure(nativeOp);
-  console.log(`${name.padEnd(52)} ${fmt(a).padStart(12)} ${fmt(b).padStart(13)} ${(b / a).toFixed(1).padStart(6)}×`);
+  console.log(
+    `${name.padEnd(52)} ${fmt(a).padStart(12)} ${fmt(b).padStart(13)} ${(b / a).toFixed(1).padStart(6)}×`,
+  );
 }

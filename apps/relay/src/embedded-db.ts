@@ -16,7 +16,11 @@ export interface EmbeddedDb {
 }
 
 /** Starts (creating on first run) the embedded cluster and the `smp` database. */
-export async function startEmbeddedDb(dataDir: string, port: number, log: Logger): Promise<EmbeddedDb> {
+export async function startEmbeddedDb(
+  dataDir: string,
+  port: number,
+  log: Logger,
+): Promise<EmbeddedDb> {
   const dir = join(dataDir, 'postgres');
   const pwFile = join(dataDir, 'postgres.password');
   const firstRun = !existsSync(join(dir, 'PG_VERSION'));
@@ -32,14 +36,23 @@ export async function startEmbeddedDb(dataDir: string, port: number, log: Logger
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
     onLog: () => undefined,
-    onError: (e: unknown) => log.warn('embedded postgres reported an error', { detail: e instanceof Error ? e.message : String(e).slice(0, 200) }),
+    onError: (e: unknown) =>
+      log.warn('embedded postgres reported an error', {
+        detail: e instanceof Error ? e.message : String(e).slice(0, 200),
+      }),
   });
   if (firstRun) {
     log.info('creating the embedded PostgreSQL cluster (first run)');
     await db.initialise();
   }
   await db.start();
-  const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    password,
+    database: 'postgres',
+  });
   await admin.connect();
   const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'smp'");
   if (exists.rowCount === 0) await admin.query('CREATE DATABASE smp');

@@ -12,7 +12,11 @@ const schema = z.object({
   /** Host name printed in the server address (INI `[TRANSPORT] host`). */
   SMP_HOST: z.string().default('localhost'),
   /** Server password for creating queues (INI `[AUTH] create_password`); none by default. */
-  SMP_PASSWORD: z.string().regex(/^[!-~]+$/, 'printable ASCII without spaces').refine((s) => !/[@:/]/.test(s), 'no @, : or /').optional(),
+  SMP_PASSWORD: z
+    .string()
+    .regex(/^[!-~]+$/, 'printable ASCII without spaces')
+    .refine((s) => !/[@:/]/.test(s), 'no @, : or /')
+    .optional(),
   /** `[AUTH] new_queues`. */
   NEW_QUEUES: onOff(true),
   /** Algorithm of new certificates (upstream `smp-server init -a`, default ED25519). */

@@ -5,12 +5,39 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { InProcessTransport, ShardRouter, Subjects, DEFAULT_VSHARD_COUNT } from '@simplex-relay/bus';
-import { Gateway, gatewayTlsFromCredentials, prometheusGatewayMetrics } from '@simplex-relay/gateway';
-import { loadServerCredentials, nodeProvider, writeServerCredentials } from '@simplex-relay/node-crypto';
-import { createRegistry, looseLogger, startOpsServer, type Logger } from '@simplex-relay/observability';
-import { asciiBytes, encodeBase64Url, formatServerAddress, parseTransportHost } from '@simplex-relay/protocol';
-import { prometheusQueueServiceMetrics, startStoreStack, type StoreStack } from '@simplex-relay/queue-service';
+import {
+  InProcessTransport,
+  ShardRouter,
+  Subjects,
+  DEFAULT_VSHARD_COUNT,
+} from '@simplex-relay/bus';
+import {
+  Gateway,
+  gatewayTlsFromCredentials,
+  prometheusGatewayMetrics,
+} from '@simplex-relay/gateway';
+import {
+  loadServerCredentials,
+  nodeProvider,
+  writeServerCredentials,
+} from '@simplex-relay/node-crypto';
+import {
+  createRegistry,
+  looseLogger,
+  startOpsServer,
+  type Logger,
+} from '@simplex-relay/observability';
+import {
+  asciiBytes,
+  encodeBase64Url,
+  formatServerAddress,
+  parseTransportHost,
+} from '@simplex-relay/protocol';
+import {
+  prometheusQueueServiceMetrics,
+  startStoreStack,
+  type StoreStack,
+} from '@simplex-relay/queue-service';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded-db.ts';
 import type { RelayConfig } from './relay.config.ts';
 
@@ -33,7 +60,10 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
   const certDir = join(dataDir, 'certs');
   if (!existsSync(join(certDir, 'ca.crt'))) {
-    const w = await writeServerCredentials(certDir, { algorithm: cfg.CERT_ALGORITHM, commonName: cfg.SMP_HOST });
+    const w = await writeServerCredentials(certDir, {
+      algorithm: cfg.CERT_ALGORITHM,
+      commonName: cfg.SMP_HOST,
+    });
     log.info('created server identity (first run)', { algorithm: cfg.CERT_ALGORITHM });
     log.warn(w.notice);
   }
@@ -112,7 +142,11 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
     // The port is always printed, so the address is complete on any port.
     const address = formatServerAddress({
       scheme: 'smp',
-      server: { keyHash: identity.keyHash, hosts: [parseTransportHost(cfg.SMP_HOST)], port: String(bound.port) },
+      server: {
+        keyHash: identity.keyHash,
+        hosts: [parseTransportHost(cfg.SMP_HOST)],
+        port: String(bound.port),
+      },
       ...(password && { basicAuth: password }),
     });
     return {
@@ -128,6 +162,7 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
 }
 
 async function loadOrCreateShardKey(path: string): Promise<Uint8Array> {
-  if (!existsSync(path)) await writeFile(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+  if (!existsSync(path))
+    await writeFile(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
   return new Uint8Array(Buffer.from((await readFile(path, 'utf8')).trim(), 'hex'));
 }

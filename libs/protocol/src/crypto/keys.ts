@@ -42,7 +42,12 @@ export type DhAlgorithm = 'x25519' | 'x448';
 /** OID last byte (1.3.101.x): 112 Ed25519, 113 Ed448, 110 X25519, 111 X448. */
 const OID: Record<KeyAlgorithm, number> = { ed25519: 0x70, ed448: 0x71, x25519: 0x6e, x448: 0x6f };
 /** Raw key length per algorithm (public and private are equal for these curves). */
-export const KEY_LENGTH: Record<KeyAlgorithm, number> = { ed25519: 32, ed448: 57, x25519: 32, x448: 56 };
+export const KEY_LENGTH: Record<KeyAlgorithm, number> = {
+  ed25519: 32,
+  ed448: 57,
+  x25519: 32,
+  x448: 56,
+};
 /** Signature length per signature algorithm. */
 export const SIGNATURE_LENGTH: Record<SignAlgorithm, number> = { ed25519: 64, ed448: 114 };
 
@@ -51,15 +56,51 @@ const ALGS = Object.keys(OID) as KeyAlgorithm[];
 // SPKI = 30 L1 30 05 06 03 2b 65 <oid> 03 L2 00 <raw>, L2 = n + 1, L1 = n + 10.
 const spkiPrefix = (alg: KeyAlgorithm): Uint8Array => {
   const n = KEY_LENGTH[alg];
-  return Uint8Array.of(0x30, n + 10, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, OID[alg], 0x03, n + 1, 0x00);
+  return Uint8Array.of(
+    0x30,
+    n + 10,
+    0x30,
+    0x05,
+    0x06,
+    0x03,
+    0x2b,
+    0x65,
+    OID[alg],
+    0x03,
+    n + 1,
+    0x00,
+  );
 };
 // PKCS8 v1 = 30 L1 02 01 00 30 05 06 03 2b 65 <oid> 04 L2 04 n <raw>, L2 = n + 2, L1 = n + 14.
 const pkcs8Prefix = (alg: KeyAlgorithm): Uint8Array => {
   const n = KEY_LENGTH[alg];
-  return Uint8Array.of(0x30, n + 14, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, OID[alg], 0x04, n + 2, 0x04, n);
+  return Uint8Array.of(
+    0x30,
+    n + 14,
+    0x02,
+    0x01,
+    0x00,
+    0x30,
+    0x05,
+    0x06,
+    0x03,
+    0x2b,
+    0x65,
+    OID[alg],
+    0x04,
+    n + 2,
+    0x04,
+    n,
+  );
 };
-const SPKI_PREFIX = Object.fromEntries(ALGS.map((a) => [a, spkiPrefix(a)])) as Record<KeyAlgorithm, Uint8Array>;
-const PKCS8_PREFIX = Object.fromEntries(ALGS.map((a) => [a, pkcs8Prefix(a)])) as Record<KeyAlgorithm, Uint8Array>;
+const SPKI_PREFIX = Object.fromEntries(ALGS.map((a) => [a, spkiPrefix(a)])) as Record<
+  KeyAlgorithm,
+  Uint8Array
+>;
+const PKCS8_PREFIX = Object.fromEntries(ALGS.map((a) => [a, pkcs8Prefix(a)])) as Record<
+  KeyAlgorithm,
+  Uint8Array
+>;
 
 const startsWith = (b: Uint8Array, p: Uint8Array): boolean => {
   if (b.length < p.length) return false;
@@ -68,7 +109,8 @@ const startsWith = (b: Uint8Array, p: Uint8Array): boolean => {
 };
 
 const checkRaw = (alg: KeyAlgorithm, raw: Uint8Array): void => {
-  if (raw.length !== KEY_LENGTH[alg]) throw new RangeError(`${alg} key must be ${KEY_LENGTH[alg]} bytes`);
+  if (raw.length !== KEY_LENGTH[alg])
+    throw new RangeError(`${alg} key must be ${KEY_LENGTH[alg]} bytes`);
 };
 
 /** Builds a PublicKey, checking the raw length. */
@@ -142,10 +184,14 @@ export function decodePubKey(d: Decoder): PublicKey {
 }
 
 /** Reads `sb(spki)` and requires one of `algs` (e.g. X25519 only for DH keys). */
-export function decodePubKeyOf<A extends KeyAlgorithm>(d: Decoder, algs: readonly A[]): PublicKey & { alg: A } {
+export function decodePubKeyOf<A extends KeyAlgorithm>(
+  d: Decoder,
+  algs: readonly A[],
+): PublicKey & { alg: A } {
   const at = d.offset;
   const k = decodePubKey(d);
-  if (!(algs as readonly KeyAlgorithm[]).includes(k.alg)) throw new ParseError(`expected ${algs.join('/')} key`, at);
+  if (!(algs as readonly KeyAlgorithm[]).includes(k.alg))
+    throw new ParseError(`expected ${algs.join('/')} key`, at);
   return k as PublicKey & { alg: A };
 }
 

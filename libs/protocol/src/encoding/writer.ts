@@ -62,7 +62,8 @@ export class Writer {
 
   /** Word16 big-endian. */
   word16(v: number): this {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new RangeError(`Word16 out of range: ${v}`);
+    if (!Number.isInteger(v) || v < 0 || v > 0xffff)
+      throw new RangeError(`Word16 out of range: ${v}`);
     this.ensure(2);
     this.view.setUint16(this.len, v);
     this.len += 2;
@@ -71,7 +72,8 @@ export class Writer {
 
   /** Word32 big-endian. */
   word32(v: number): this {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`Word32 out of range: ${v}`);
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+      throw new RangeError(`Word32 out of range: ${v}`);
     this.ensure(4);
     this.view.setUint32(this.len, v);
     this.len += 4;

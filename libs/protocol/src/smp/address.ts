@@ -62,7 +62,8 @@ export function decodeBasicAuth(d: Decoder): Uint8Array {
 // ---- hosts ---------------------------------------------------------------------------------------
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-const isHex = (c: number): boolean => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+const isHex = (c: number): boolean =>
+  isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 // Domain names stop at `:#,;/` and whitespace (upstream `A.notInClass ":#,;/ \n\r\t"`).
 const DOMAIN_STOP = new Set([0x3a, 0x23, 0x2c, 0x3b, 0x2f, 0x20, 0x0a, 0x0d, 0x09]);
 
@@ -95,7 +96,8 @@ function parseIPv6Groups(s: string, n: number): number[] | undefined {
     if (p === '') return [];
     const out: number[] = [];
     for (const g of p.split(':')) {
-      if (g.length < 1 || g.length > 4 || ![...g].every((ch) => isHex(ch.charCodeAt(0)))) return undefined;
+      if (g.length < 1 || g.length > 4 || ![...g].every((ch) => isHex(ch.charCodeAt(0))))
+        return undefined;
       out.push(parseInt(g, 16));
     }
     return out;
@@ -114,7 +116,7 @@ function parseIPv6Groups(s: string, n: number): number[] | undefined {
 function formatIPv6(g: readonly number[]): string {
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;
@@ -175,10 +177,12 @@ function hostAt(s: string, i: number): { host: TransportHost; end: number } | un
     if (!((c >= 0x61 && c <= 0x7a) || isDigit(c))) break;
     j++;
   }
-  if (s.startsWith('.onion', j)) return { host: { kind: 'onion', host: s.slice(i, j + 6) }, end: j + 6 };
+  if (s.startsWith('.onion', j))
+    return { host: { kind: 'onion', host: s.slice(i, j + 6) }, end: j + 6 };
   j = i;
   while (j < s.length && !DOMAIN_STOP.has(s.charCodeAt(j))) j++;
-  if (j > i && !s.slice(i, j).endsWith('.onion')) return { host: { kind: 'domain', host: s.slice(i, j) }, end: j };
+  if (j > i && !s.slice(i, j).endsWith('.onion'))
+    return { host: { kind: 'domain', host: s.slice(i, j) }, end: j };
   return undefined;
 }
 
@@ -270,7 +274,8 @@ export function formatServerAddress(a: ServerAddress): string {
   const hosts = a.server.hosts.map((h) => (h.kind === 'ipv6' ? `[${h.host}]` : h.host)).join(',');
   let auth = '';
   if (a.basicAuth !== undefined) {
-    if (a.basicAuth.length === 0 || !isValidBasicAuth(a.basicAuth)) throw new RangeError('invalid BasicAuth');
+    if (a.basicAuth.length === 0 || !isValidBasicAuth(a.basicAuth))
+      throw new RangeError('invalid BasicAuth');
     auth = `:${bytesAscii(a.basicAuth)}`;
   }
   const port = a.server.port === '' ? '' : `:${a.server.port}`;

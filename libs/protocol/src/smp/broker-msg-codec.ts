@@ -82,7 +82,8 @@ export type BrokerMsgParseResult =
 /** Size of the `NMSG` nonce (upstream `CbNonce`, raw 24 bytes). */
 export const NMSG_NONCE_LENGTH = 24;
 
-const writeQueueMode = (w: Writer, m: QueueMode): void => void w.ascii(m === 'messaging' ? 'M' : 'C');
+const writeQueueMode = (w: Writer, m: QueueMode): void =>
+  void w.ascii(m === 'messaging' ? 'M' : 'C');
 
 const readQueueMode = (d: Decoder): QueueMode => {
   const b = d.byte();
@@ -111,7 +112,9 @@ function writeIds(w: Writer, v: number, q: QueueIdsKeys): void {
  * `DELD` → `END` below v10, `ERR BLOCKED` per errors.ts; `IDS` drops fields the version lacks.
  */
 export function encodeBrokerMsg(v: number, msg: BrokerMsg): Uint8Array {
-  const w = new Writer(msg.tag === 'MSG' || msg.tag === 'PRES' || msg.tag === 'RRES' ? 16_400 : 256);
+  const w = new Writer(
+    msg.tag === 'MSG' || msg.tag === 'PRES' || msg.tag === 'RRES' ? 16_400 : 256,
+  );
   switch (msg.tag) {
     case 'IDS':
       writeIds(w, v, msg.ids);
@@ -134,7 +137,8 @@ export function encodeBrokerMsg(v: number, msg: BrokerMsg): Uint8Array {
       writeDhKey(w.ascii('NID ').bytes(msg.notifierId), msg.srvNtfDhKey);
       break;
     case 'NMSG':
-      if (msg.nonce.length !== NMSG_NONCE_LENGTH) throw new RangeError('NMSG nonce must be 24 bytes');
+      if (msg.nonce.length !== NMSG_NONCE_LENGTH)
+        throw new RangeError('NMSG nonce must be 24 bytes');
       w.ascii('NMSG ').raw(msg.nonce).bytes(msg.encMeta);
       break;
     case 'PKEY':
@@ -266,7 +270,10 @@ export function decodeBrokerMsg(v: number, bytes: Uint8Array): BrokerMsg {
  * Client-side entity check (upstream `checkCredentials @BrokerMsg`): `IDS`/`ERR` any entity;
  * `PONG`/`PKEY`/`RRES` none (`CMD HAS_AUTH`); everything else needs one (`CMD NO_ENTITY`).
  */
-export function checkBrokerMsgCredentials(msg: BrokerMsg, entityId: EntityId): ErrorType | undefined {
+export function checkBrokerMsgCredentials(
+  msg: BrokerMsg,
+  entityId: EntityId,
+): ErrorType | undefined {
   switch (msg.tag) {
     case 'IDS':
     case 'ERR':

@@ -12,7 +12,14 @@ import {
   sndAuthKeySMPVersion,
 } from '../version/smp-versions.ts';
 import { decodeBasicAuth, decodeSmpServer, encodeBasicAuth, encodeSmpServer } from './address.ts';
-import type { Command, CommandTag, NewNtfCreds, NewQueueReq, QueueLinkData, QueueReqData } from './commands.ts';
+import type {
+  Command,
+  CommandTag,
+  NewNtfCreds,
+  NewQueueReq,
+  QueueLinkData,
+  QueueReqData,
+} from './commands.ts';
 
 /** Outcome of parsing a command: the command, or the `CMD` error upstream answers. */
 export type CommandParseResult =
@@ -23,7 +30,8 @@ export type CommandParseResult =
 
 /** Writes an auth key (Ed25519, Ed448 or X25519); RangeError for other algorithms. */
 export function writeAuthKey(w: Writer, k: PublicKey): void {
-  if (!(AUTH_ALGORITHMS as readonly string[]).includes(k.alg)) throw new RangeError(`${k.alg} is not an auth key`);
+  if (!(AUTH_ALGORITHMS as readonly string[]).includes(k.alg))
+    throw new RangeError(`${k.alg} is not an auth key`);
   encodePubKey(w, k);
 }
 
@@ -65,7 +73,11 @@ function readQueueReqData(d: Decoder): QueueReqData {
     return link === undefined ? { mode: 'messaging' } : { mode: 'messaging', link };
   }
   if (m === 0x43) {
-    const link = d.maybe((d2) => ({ linkId: d2.bytes(), senderId: d2.bytes(), data: readLinkData(d2) }));
+    const link = d.maybe((d2) => ({
+      linkId: d2.bytes(),
+      senderId: d2.bytes(),
+      data: readLinkData(d2),
+    }));
     return link === undefined ? { mode: 'contact' } : { mode: 'contact', link };
   }
   return d.fail('bad QueueReqData');
@@ -291,4 +303,3 @@ export function decodeCommand(v: number, bytes: Uint8Array): Command {
 export function isCommandTag(tag: string): tag is CommandTag {
   return COMMAND_PARSERS.has(tag);
 }
-

@@ -24,10 +24,17 @@ export interface QueueLinkData {
 
 /** Requested queue mode and optional link data (upstream `QueueReqData`, v ≥ 15). */
 export type QueueReqData =
-  | { readonly mode: 'messaging'; readonly link?: { readonly senderId: EntityId; readonly data: QueueLinkData } }
+  | {
+      readonly mode: 'messaging';
+      readonly link?: { readonly senderId: EntityId; readonly data: QueueLinkData };
+    }
   | {
       readonly mode: 'contact';
-      readonly link?: { readonly linkId: EntityId; readonly senderId: EntityId; readonly data: QueueLinkData };
+      readonly link?: {
+        readonly linkId: EntityId;
+        readonly senderId: EntityId;
+        readonly data: QueueLinkData;
+      };
     };
 
 /** Notifier credentials requested in `NEW` (v ≥ 17, upstream `NewNtfCreds`). */

@@ -74,7 +74,18 @@ export type ErrorType =
 /** Shorthand for `CMD e`. */
 export const cmdError = (cmd: CommandError): ErrorType => ({ type: 'CMD', cmd });
 
-const SIMPLE = new Set(['BLOCK', 'SESSION', 'AUTH', 'SERVICE', 'CRYPTO', 'QUOTA', 'NO_MSG', 'LARGE_MSG', 'EXPIRED', 'INTERNAL']);
+const SIMPLE = new Set([
+  'BLOCK',
+  'SESSION',
+  'AUTH',
+  'SERVICE',
+  'CRYPTO',
+  'QUOTA',
+  'NO_MSG',
+  'LARGE_MSG',
+  'EXPIRED',
+  'INTERNAL',
+]);
 const CMD_CODES = new Set<string>(Object.values(CommandError));
 const TRANSPORT_CODES = new Set(['BLOCK', 'VERSION', 'LARGE_MSG', 'SESSION', 'NO_AUTH']);
 const HANDSHAKE_CODES = new Set(['PARSE', 'IDENTITY', 'BAD_AUTH', 'BAD_SERVICE']);
@@ -95,7 +106,8 @@ const latin1Short = (s: string): Uint8Array => {
 export function encodeErrorType(w: Writer, v: number, e: ErrorType): void {
   if (e.type === 'BLOCKED') {
     if (v < blockedEntitySMPVersion) return void w.ascii('AUTH');
-    if (v < clientNoticesSMPVersion) return writeError(w, { type: 'BLOCKED', info: { reason: e.info.reason } });
+    if (v < clientNoticesSMPVersion)
+      return writeError(w, { type: 'BLOCKED', info: { reason: e.info.reason } });
   }
   writeError(w, e);
 }
@@ -157,7 +169,8 @@ export function encodeBlockingInfo(info: BlockingInfo): Uint8Array {
   let s = `reason=${info.reason}`;
   if (info.notice !== undefined) {
     const ttl = info.notice.ttl;
-    if (ttl !== undefined && !Number.isSafeInteger(ttl)) throw new RangeError('notice ttl must be an integer');
+    if (ttl !== undefined && !Number.isSafeInteger(ttl))
+      throw new RangeError('notice ttl must be an integer');
     s += ttl === undefined ? ',notice={}' : `,notice={"ttl":${ttl}}`;
   }
   return asciiBytes(s);
@@ -187,10 +200,12 @@ function decodeClientNotice(json: Uint8Array): ClientNotice {
   } catch (e) {
     throw new ParseError('notice: bad JSON', -1, { cause: e });
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ParseError('notice: not an object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ParseError('notice: not an object');
   const ttl = (v as Record<string, unknown>)['ttl'];
   if (ttl === undefined || ttl === null) return {};
-  if (typeof ttl !== 'number' || !Number.isSafeInteger(ttl)) throw new ParseError('notice: bad ttl');
+  if (typeof ttl !== 'number' || !Number.isSafeInteger(ttl))
+    throw new ParseError('notice: bad ttl');
   return { ttl };
 }
 
@@ -278,7 +293,8 @@ function skipNetworkDetail(d: Decoder): void {
   if (tag === 'CONNECT' || tag === 'TLS' || tag === 'SUBSCRIBE') {
     d.expectByte(0x20, 'space');
     d.bytes();
-  } else if (tag !== 'UNKNOWNCA' && tag !== 'FAILED' && tag !== 'TIMEOUT') d.fail('bad NetworkError');
+  } else if (tag !== 'UNKNOWNCA' && tag !== 'FAILED' && tag !== 'TIMEOUT')
+    d.fail('bad NetworkError');
 }
 
 function decodeTransportError(d: Decoder): TransportErrorType {

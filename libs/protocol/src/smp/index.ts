@@ -75,7 +75,13 @@ export {
   checkCredentials,
 } from './transmission.ts';
 export type { RcvMsgBody, NMsgMeta } from './msg-body.ts';
-export { MAX_MESSAGE_LENGTH, encodeRcvMsgBody, decodeRcvMsgBody, encodeNMsgMeta, decodeNMsgMeta } from './msg-body.ts';
+export {
+  MAX_MESSAGE_LENGTH,
+  encodeRcvMsgBody,
+  decodeRcvMsgBody,
+  encodeNMsgMeta,
+  decodeNMsgMeta,
+} from './msg-body.ts';
 export type { CertChainPubKey } from './cert-chain.ts';
 export { encodeCertChainPubKey, decodeCertChainPubKey, isDerSequence } from './cert-chain.ts';
 export type { TransportHost, SmpServer, ProtocolScheme, ServerAddress } from './address.ts';

@@ -11,14 +11,25 @@ export const MAX_MESSAGE_LENGTH = 16088;
 
 /** A delivered message before encryption: a normal message or the quota marker. */
 export type RcvMsgBody =
-  | { readonly type: 'message'; readonly ts: bigint; readonly flags: MsgFlags; readonly body: Uint8Array }
+  | {
+      readonly type: 'message';
+      readonly ts: bigint;
+      readonly flags: MsgFlags;
+      readonly body: Uint8Array;
+    }
   | { readonly type: 'quota'; readonly ts: bigint };
 
 /** `ts || flags || ' ' || body`, or `"QUOTA " || ts` (upstream `encodeRcvMsgBody`). */
 export function encodeRcvMsgBody(m: RcvMsgBody): Uint8Array {
   if (m.type === 'quota') return new Writer(14).ascii('QUOTA ').int64(m.ts).finish();
-  if (m.body.length > MAX_MESSAGE_LENGTH) throw new RangeError(`message body over ${MAX_MESSAGE_LENGTH} bytes`);
-  return new Writer(m.body.length + 10).int64(m.ts).bool(m.flags.notification).ascii(' ').raw(m.body).finish();
+  if (m.body.length > MAX_MESSAGE_LENGTH)
+    throw new RangeError(`message body over ${MAX_MESSAGE_LENGTH} bytes`);
+  return new Writer(m.body.length + 10)
+    .int64(m.ts)
+    .bool(m.flags.notification)
+    .ascii(' ')
+    .raw(m.body)
+    .finish();
 }
 
 /** Parses a decrypted, unpadded body (upstream `clientRcvMsgBodyP`: the quota form is tried first). */
@@ -57,7 +68,8 @@ export function decodeNMsgMeta(b: Uint8Array): NMsgMeta {
     const msgId = d.bytes();
     return { msgId, ts: d.int64() };
   } catch (e) {
-    if (e instanceof ParseError) throw new ParseError(`NMsgMeta: ${e.message}`, e.offset, { cause: e });
+    if (e instanceof ParseError)
+      throw new ParseError(`NMsgMeta: ${e.message}`, e.offset, { cause: e });
     throw e;
   }
 }

@@ -55,7 +55,8 @@ export function encodeQueueInfo(q: QueueInfo): Uint8Array {
 }
 
 const obj = (v: unknown, what: string): Record<string, unknown> => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ParseError(`${what}: not an object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ParseError(`${what}: not an object`);
   return v as Record<string, unknown>;
 };
 
@@ -76,8 +77,10 @@ export function decodeQueueInfo(b: Uint8Array): QueueInfo {
   }
   const o = obj(json, 'QueueInfo');
   const { qiSnd, qiNtf, qiSize } = o;
-  if (typeof qiSnd !== 'boolean' || typeof qiNtf !== 'boolean') throw new ParseError('QueueInfo: bad flags');
-  if (typeof qiSize !== 'number' || !Number.isSafeInteger(qiSize)) throw new ParseError('QueueInfo: bad qiSize');
+  if (typeof qiSnd !== 'boolean' || typeof qiNtf !== 'boolean')
+    throw new ParseError('QueueInfo: bad flags');
+  if (typeof qiSize !== 'number' || !Number.isSafeInteger(qiSize))
+    throw new ParseError('QueueInfo: bad qiSize');
   let sub: QSub | undefined;
   if (o['qiSub'] !== undefined && o['qiSub'] !== null) {
     const s = obj(o['qiSub'], 'qiSub');
@@ -96,7 +99,11 @@ export function decodeQueueInfo(b: Uint8Array): QueueInfo {
     if (type !== 'message' && type !== 'quota') throw new ParseError('QueueInfo: bad msgType');
     const ms = Date.parse(str(m['msgTs'], 'msgTs'));
     if (Number.isNaN(ms)) throw new ParseError('QueueInfo: bad msgTs');
-    msg = { msgId: decodeBase64(str(m['msgId'], 'msgId')), ts: BigInt(Math.floor(ms / 1000)), type };
+    msg = {
+      msgId: decodeBase64(str(m['msgId'], 'msgId')),
+      ts: BigInt(Math.floor(ms / 1000)),
+      type,
+    };
   }
   return {
     hasSender: qiSnd,

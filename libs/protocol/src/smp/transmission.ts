@@ -79,7 +79,8 @@ export function authorizedBytes(
 export function encodeTransmission(p: TransmissionParams, t: OutgoingTransmission): Uint8Array {
   const auth = t.auth ?? new Uint8Array(0);
   if (auth.length !== 0) decodeTAuthOrThrowRange(auth);
-  if (t.serviceSig !== undefined && t.serviceSig.length !== 64) throw new RangeError('service signature must be 64 bytes');
+  if (t.serviceSig !== undefined && t.serviceSig.length !== 64)
+    throw new RangeError('service signature must be 64 bytes');
   const w = new Writer(t.command.length + auth.length + 200);
   w.bytes(auth);
   if (p.serviceAuth && auth.length > 0) w.maybe(t.serviceSig, (w2, s) => w2.bytes(s));
@@ -136,7 +137,9 @@ export function parseRawTransmission(p: TransmissionParams, b: Uint8Array): RawT
   const corrId = d.bytes();
   const entityId = d.bytes();
   const command = d.rest();
-  const authorized = p.implySessId ? new Writer(wire.length + 33).bytes(p.sessionId).raw(wire).finish() : wire;
+  const authorized = p.implySessId
+    ? new Writer(wire.length + 33).bytes(p.sessionId).raw(wire).finish()
+    : wire;
   return {
     authenticator,
     authorized,
@@ -184,7 +187,8 @@ export function decodeTransmission(p: TransmissionParams, b: Uint8Array): Transm
   try {
     raw = parseRawTransmission(p, b);
   } catch (e) {
-    if (e instanceof ParseError) return { ok: false, corrId: EMPTY, entityId: EMPTY, error: { type: 'BLOCK' } };
+    if (e instanceof ParseError)
+      return { ok: false, corrId: EMPTY, entityId: EMPTY, error: { type: 'BLOCK' } };
     throw e;
   }
   const { corrId, entityId } = raw;
@@ -196,7 +200,8 @@ export function decodeTransmission(p: TransmissionParams, b: Uint8Array): Transm
   try {
     auth = decodeTAuth(raw.authenticator);
   } catch (e) {
-    if (e instanceof ParseError) return { ok: false, corrId, entityId: EMPTY, error: { type: 'BLOCK' } };
+    if (e instanceof ParseError)
+      return { ok: false, corrId, entityId: EMPTY, error: { type: 'BLOCK' } };
     throw e;
   }
   return {
@@ -222,7 +227,8 @@ export function decodeServerTransmission(
   const t = decodeTransmission(p, b);
   if (!t.ok) return t;
   const parsed = parseCommand(p.version, t.command);
-  if (!parsed.ok) return { ok: false, corrId: t.corrId, entityId: t.entityId, error: cmdError(parsed.error) };
+  if (!parsed.ok)
+    return { ok: false, corrId: t.corrId, entityId: t.entityId, error: cmdError(parsed.error) };
   const error = checkCredentials(parsed.command, t.auth !== undefined, t.entityId);
   if (error !== undefined) return { ok: false, corrId: t.corrId, entityId: t.entityId, error };
   return { ...t, command: parsed.command };
@@ -232,7 +238,11 @@ export function decodeServerTransmission(
  * Credential shape check before any lookup (§6.3, upstream `checkCredentials @(Command p)`);
  * returns the `CMD` error, or undefined when the shape is right.
  */
-export function checkCredentials(cmd: Command, hasAuth: boolean, entityId: EntityId): ErrorType | undefined {
+export function checkCredentials(
+  cmd: Command,
+  hasAuth: boolean,
+  entityId: EntityId,
+): ErrorType | undefined {
   const hasEntity = entityId.length > 0;
   switch (cmd.tag) {
     case 'NEW':
@@ -257,7 +267,9 @@ export function checkCredentials(cmd: Command, hasAuth: boolean, entityId: Entit
 export interface ClientTransmission {
   readonly corrId: Uint8Array;
   readonly entityId: EntityId;
-  readonly result: { readonly ok: true; readonly msg: BrokerMsg } | { readonly ok: false; readonly error: ErrorType };
+  readonly result:
+    | { readonly ok: true; readonly msg: BrokerMsg }
+    | { readonly ok: false; readonly error: ErrorType };
 }
 
 /** Client side: framing (`BLOCK`/`SESSION`), broker message parse and the entity check. */
@@ -266,7 +278,8 @@ export function decodeClientTransmission(p: TransmissionParams, b: Uint8Array): 
   try {
     raw = parseRawTransmission(p, b);
   } catch (e) {
-    if (e instanceof ParseError) return { corrId: EMPTY, entityId: EMPTY, result: { ok: false, error: { type: 'BLOCK' } } };
+    if (e instanceof ParseError)
+      return { corrId: EMPTY, entityId: EMPTY, result: { ok: false, error: { type: 'BLOCK' } } };
     throw e;
   }
   const { corrId, entityId } = raw;
@@ -276,6 +289,9 @@ export function decodeClientTransmission(p: TransmissionParams, b: Uint8Array): 
   const parsed = parseBrokerMsg(p.version, raw.command);
   if (!parsed.ok) return { corrId, entityId, result: { ok: false, error: cmdError(parsed.error) } };
   const error = checkBrokerMsgCredentials(parsed.msg, entityId);
-  return { corrId, entityId, result: error === undefined ? { ok: true, msg: parsed.msg } : { ok: false, error } };
+  return {
+    corrId,
+    entityId,
+    result: error === undefined ? { ok: true, msg: parsed.msg } : { ok: false, error },
+  };
 }
-

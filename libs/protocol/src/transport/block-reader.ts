@@ -30,7 +30,8 @@ export class BlockReader {
       const n = Math.min(this.blockSize - this.fill, chunk.length - at);
       if (this.fill === 0 && n === this.blockSize) {
         // Whole block inside the chunk: copy it out directly (the caller may reuse its buffer).
-        out.push(chunk.slice(at, at + n));
+        // A plain copy even when the chunk is a Node Buffer (whose slice is a view, not a copy).
+        out.push(new Uint8Array(chunk.subarray(at, at + n)));
       } else {
         this.buf.set(chunk.subarray(at, at + n), this.fill);
         this.fill += n;

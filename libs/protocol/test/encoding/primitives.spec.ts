@@ -13,12 +13,24 @@ describe('Int64', () => {
   it('encodes SystemTime 2022-01-01T10:24:05Z as 1641032645 seconds (EncodingTests)', () => {
     const secs = BigInt(Date.UTC(2022, 0, 1, 10, 24, 5) / 1000);
     assert.equal(secs, 1641032645n);
-    assert.equal(decodeAll(encode((w) => w.int64(secs)), (d) => d.int64()), 1641032645n);
+    assert.equal(
+      decodeAll(
+        encode((w) => w.int64(secs)),
+        (d) => d.int64(),
+      ),
+      1641032645n,
+    );
   });
   it('round-trips every Int64', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), (v) => {
-        assert.equal(decodeAll(encode((w) => w.int64(v)), (d) => d.int64()), v);
+        assert.equal(
+          decodeAll(
+            encode((w) => w.int64(v)),
+            (d) => d.int64(),
+          ),
+          v,
+        );
       }),
     );
   });
@@ -34,7 +46,11 @@ describe('byte strings and containers', () => {
         fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 255 }),
         (s, l, m, xs) => {
           const bytes = encode((w) =>
-            w.bytes(s).large(l).maybe(m, (w2, v) => w2.bytes(v)).list(xs, (w2, v) => w2.word16(v)),
+            w
+              .bytes(s)
+              .large(l)
+              .maybe(m, (w2, v) => w2.bytes(v))
+              .list(xs, (w2, v) => w2.word16(v)),
           );
           const out = decodeAll(bytes, (d) => [
             d.bytes(),
@@ -52,7 +68,10 @@ describe('byte strings and containers', () => {
   });
   it('rejects a Bool other than T/F, a Maybe tag other than 0/1 and trailing bytes', () => {
     assert.throws(() => decodeAll(Uint8Array.of(0x74), (d) => d.bool()), ParseError);
-    assert.throws(() => decodeAll(Uint8Array.of(0x32), (d) => d.maybe((x) => x.byte())), ParseError);
+    assert.throws(
+      () => decodeAll(Uint8Array.of(0x32), (d) => d.maybe((x) => x.byte())),
+      ParseError,
+    );
     assert.throws(() => decodeAll(Uint8Array.of(0x54, 0), (d) => d.bool()), ParseError);
   });
   it('rejects an empty NonEmpty list', () => {

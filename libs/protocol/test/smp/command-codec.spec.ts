@@ -7,7 +7,12 @@ import fc from 'fast-check';
 import { decodeCommand, encodeCommand, parseCommand, ParseError } from '../../src/index.ts';
 import type { Command } from '../../src/index.ts';
 import { hex, unhex } from '../helpers.ts';
-import { SAMPLE_DH_PUB_KEY_DER, SAMPLE_PUB_KEY_DER, sampleDhPubKey, samplePubKey } from './fixtures.ts';
+import {
+  SAMPLE_DH_PUB_KEY_DER,
+  SAMPLE_PUB_KEY_DER,
+  sampleDhPubKey,
+  samplePubKey,
+} from './fixtures.ts';
 import { command, expectedCommand, VERSIONS } from './arbitraries.ts';
 
 const A = (s: string): string => hex(new TextEncoder().encode(s));
@@ -53,14 +58,22 @@ describe('NEW per version (spec §7.2)', () => {
     assert.equal(hex(encodeCommand(8, c)), A('NEW ') + K + DH + A('A') + '03' + A('pwdS'));
     assert.deepStrictEqual(decodeCommand(8, encodeCommand(8, c)), {
       tag: 'NEW',
-      req: { rcvAuthKey: samplePubKey, rcvDhKey: sampleDhPubKey, subMode: 'subscribe', basicAuth: new TextEncoder().encode('pwd') },
+      req: {
+        rcvAuthKey: samplePubKey,
+        rcvDhKey: sampleDhPubKey,
+        subMode: 'subscribe',
+        basicAuth: new TextEncoder().encode('pwd'),
+      },
     });
   });
   it("v9: Maybe auth, subMode and sndSecure 'T' for a messaging queue", () => {
     assert.equal(hex(encodeCommand(9, NEW)), A('NEW ') + K + DH + A('0ST'));
   });
   it("v9: a queue without requested mode is sent as contact ('F')", () => {
-    const c: Command = { tag: 'NEW', req: { rcvAuthKey: samplePubKey, rcvDhKey: sampleDhPubKey, subMode: 'onlyCreate' } };
+    const c: Command = {
+      tag: 'NEW',
+      req: { rcvAuthKey: samplePubKey, rcvDhKey: sampleDhPubKey, subMode: 'onlyCreate' },
+    };
     assert.equal(hex(encodeCommand(14, c)), A('NEW ') + K + DH + A('0CF'));
   });
   it("v15: Maybe queueReqData 'M' without link data, no ntf creds", () => {
@@ -73,9 +86,19 @@ describe('NEW per version (spec §7.2)', () => {
     const data = { fixedData: Uint8Array.of(1, 2), userData: new Uint8Array(0) };
     const c: Command = {
       tag: 'NEW',
-      req: { ...req, ntfCreds: undefined, queueReqData: { mode: 'contact', link: { linkId: Uint8Array.of(9), senderId: Uint8Array.of(8), data } } },
+      req: {
+        ...req,
+        ntfCreds: undefined,
+        queueReqData: {
+          mode: 'contact',
+          link: { linkId: Uint8Array.of(9), senderId: Uint8Array.of(8), data },
+        },
+      },
     };
-    assert.equal(hex(encodeCommand(16, c)), A('NEW ') + K + DH + A('0S1C1') + '0109' + '0108' + '00020102' + '0000');
+    assert.equal(
+      hex(encodeCommand(16, c)),
+      A('NEW ') + K + DH + A('0S1C1') + '0109' + '0108' + '00020102' + '0000',
+    );
   });
   it('rejects a DH key that is not X25519 (NEW rcvDhKey is PublicKeyX25519)', () => {
     const bad = unhex(A('NEW ') + K + K + A('0S0'));
@@ -85,12 +108,20 @@ describe('NEW per version (spec §7.2)', () => {
 
 describe('other command layouts', () => {
   it('SEND: flags, space, body to the end', () => {
-    const c: Command = { tag: 'SEND', flags: { notification: true }, body: new TextEncoder().encode('hello') };
+    const c: Command = {
+      tag: 'SEND',
+      flags: { notification: true },
+      body: new TextEncoder().encode('hello'),
+    };
     assert.equal(hex(encodeCommand(18, c)), A('SEND T hello'));
   });
   it('SEND ignores extra non-space flag bytes after the notification Bool (upstream MsgFlags)', () => {
     const d = decodeCommand(18, new TextEncoder().encode('SEND Fxyz# hi there'));
-    assert.deepStrictEqual(d, { tag: 'SEND', flags: { notification: false }, body: new TextEncoder().encode('hi there') });
+    assert.deepStrictEqual(d, {
+      tag: 'SEND',
+      flags: { notification: false },
+      body: new TextEncoder().encode('hi there'),
+    });
   });
   it('SEND with an empty body is valid; without the second space it is SYNTAX', () => {
     assert.deepStrictEqual(decodeCommand(18, new TextEncoder().encode('SEND T ')), {
@@ -105,16 +136,31 @@ describe('other command layouts', () => {
     assert.deepEqual([r.ok, !r.ok && r.error], [false, 'SYNTAX']);
   });
   it('RKEY is a NonEmpty list: a zero count is SYNTAX', () => {
-    assert.equal(hex(encodeCommand(18, { tag: 'RKEY', recipientKeys: [samplePubKey] })), A('RKEY ') + '01' + K);
+    assert.equal(
+      hex(encodeCommand(18, { tag: 'RKEY', recipientKeys: [samplePubKey] })),
+      A('RKEY ') + '01' + K,
+    );
     const r = parseCommand(18, unhex(A('RKEY ') + '00'));
     assert.deepEqual([r.ok, !r.ok && r.error], [false, 'SYNTAX']);
   });
   it('PRXY: host list, port text, key hash, Maybe basic auth', () => {
-    const server = { hosts: [{ kind: 'domain' as const, host: 'a.io' }] as const, port: '443', keyHash: Uint8Array.of(0xaa) };
-    assert.equal(hex(encodeCommand(18, { tag: 'PRXY', server })), A('PRXY ') + '01' + '04' + A('a.io') + '03' + A('443') + '01aa' + A('0'));
+    const server = {
+      hosts: [{ kind: 'domain' as const, host: 'a.io' }] as const,
+      port: '443',
+      keyHash: Uint8Array.of(0xaa),
+    };
+    assert.equal(
+      hex(encodeCommand(18, { tag: 'PRXY', server })),
+      A('PRXY ') + '01' + '04' + A('a.io') + '03' + A('443') + '01aa' + A('0'),
+    );
   });
   it('PFWD: Word16 version, X25519 key, tail', () => {
-    const c: Command = { tag: 'PFWD', fwdVersion: 17, commandKey: sampleDhPubKey, encTransmission: Uint8Array.of(1, 2, 3) };
+    const c: Command = {
+      tag: 'PFWD',
+      fwdVersion: 17,
+      commandKey: sampleDhPubKey,
+      encTransmission: Uint8Array.of(1, 2, 3),
+    };
     assert.equal(hex(encodeCommand(18, c)), A('PFWD ') + '0011' + DH + '010203');
   });
   it('NKEY: auth key then X25519 key', () => {

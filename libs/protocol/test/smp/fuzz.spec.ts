@@ -55,7 +55,8 @@ function mutate(b: Uint8Array): Uint8Array {
         out.length = at; // truncate
         break;
       case 4:
-        if (out.length) out[at % out.length] = [0x20, 0x30, 0x31, 0x00, 0xff, 0x2c][rnd(6)] as number;
+        if (out.length)
+          out[at % out.length] = [0x20, 0x30, 0x31, 0x00, 0xff, 0x2c][rnd(6)] as number;
         break;
       default:
         out.splice(at, 0, ...[0x20, 0x31, 0x30].slice(0, 1 + rnd(3)));
@@ -69,11 +70,17 @@ const randomBytes = (): Uint8Array => Uint8Array.from({ length: rnd(64) }, () =>
 /** Runs `f` on `n` inputs drawn from `pool` (mutated) or random; only ParseError may escape. */
 function fuzz(pool: Uint8Array[], n: number, f: (b: Uint8Array) => unknown): void {
   for (let i = 0; i < n; i++) {
-    const input = i % 10 === 0 || pool.length === 0 ? randomBytes() : mutate(pool[rnd(pool.length)] as Uint8Array);
+    const input =
+      i % 10 === 0 || pool.length === 0
+        ? randomBytes()
+        : mutate(pool[rnd(pool.length)] as Uint8Array);
     try {
       f(input);
     } catch (e) {
-      if (!(e instanceof ParseError)) assert.fail(`${(e as Error)?.name}: ${(e as Error)?.message} on ${Buffer.from(input).toString('hex')}`);
+      if (!(e instanceof ParseError))
+        assert.fail(
+          `${(e as Error)?.name}: ${(e as Error)?.message} on ${Buffer.from(input).toString('hex')}`,
+        );
     }
   }
 }
@@ -81,7 +88,9 @@ function fuzz(pool: Uint8Array[], n: number, f: (b: Uint8Array) => unknown): voi
 const v = (): number => VERSIONS[rnd(VERSIONS.length)] as number;
 const commands = fc.sample(command, { numRuns: 400, seed: 1 }).map((c) => encodeCommand(v(), c));
 const msgs = fc.sample(brokerMsg, { numRuns: 400, seed: 2 }).map((m) => encodeBrokerMsg(v(), m));
-const errors = fc.sample(errorType, { numRuns: 300, seed: 3 }).map((e) => encodeErrorTypeBytes(18, e));
+const errors = fc
+  .sample(errorType, { numRuns: 300, seed: 3 })
+  .map((e) => encodeErrorTypeBytes(18, e));
 
 describe('decoders under fuzzing (100k inputs in total)', () => {
   it('parseCommand never throws and decodeCommand throws only ParseError (25k)', () => {
@@ -104,7 +113,12 @@ describe('decoders under fuzzing (100k inputs in total)', () => {
     const sess = new Uint8Array(32).fill(1);
     const pool = commands.slice(0, 200).map((c, i) => {
       const p = transmissionParams(VERSIONS[i % VERSIONS.length] as number, sess);
-      return encodeTransmission(p, { auth: i % 3 ? new Uint8Array(64) : undefined, corrId: new Uint8Array(24), entityId: new Uint8Array(i % 2 ? 24 : 0), command: c });
+      return encodeTransmission(p, {
+        auth: i % 3 ? new Uint8Array(64) : undefined,
+        corrId: new Uint8Array(24),
+        entityId: new Uint8Array(i % 2 ? 24 : 0),
+        command: c,
+      });
     });
     fuzz(pool, 20_000, (b) => {
       const p = transmissionParams(rnd(2) ? 6 : v(), sess);
@@ -113,12 +127,16 @@ describe('decoders under fuzzing (100k inputs in total)', () => {
     });
   });
   it('addresses, bodies, metadata, INFO JSON and cert chains throw only ParseError (15k)', () => {
-    const addrs = fc.sample(smpServer, { numRuns: 100, seed: 4 }).map((server) => new TextEncoder().encode(formatServerAddress({ scheme: 'smp', server })));
+    const addrs = fc
+      .sample(smpServer, { numRuns: 100, seed: 4 })
+      .map((server) => new TextEncoder().encode(formatServerAddress({ scheme: 'smp', server })));
     fuzz(addrs, 6_000, (b) => parseServerAddress(Buffer.from(b).toString('latin1')));
     const infos = msgs.filter((m) => m[0] === 0x49 && m[1] === 0x4e).map((m) => m.subarray(5));
     fuzz(infos, 3_000, decodeQueueInfo);
     fuzz([Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 1, 0x54, 0x20, 0x41)], 2_000, decodeRcvMsgBody);
     fuzz([Uint8Array.of(2, 1, 2, 0, 0, 0, 0, 0, 0, 0, 5)], 2_000, decodeNMsgMeta);
-    fuzz([Uint8Array.of(1, 0, 2, 0x30, 0, 0, 2, 0x30, 0)], 2_000, (b) => decodeAll(b, decodeCertChainPubKey));
+    fuzz([Uint8Array.of(1, 0, 2, 0x30, 0, 0, 2, 0x30, 0)], 2_000, (b) =>
+      decodeAll(b, decodeCertChainPubKey),
+    );
   });
 });

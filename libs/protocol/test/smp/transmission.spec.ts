@@ -40,42 +40,79 @@ describe('layout (spec §6.1, §6.2)', () => {
     const a = authorizedBytes(sessionId, corrId, rcvId, te('SUB'));
     assert.equal(a.length, 86);
     assert.equal(hex(a), hex(cat([0x20], sessionId, [0x18], corrId, [0x18], rcvId, 'SUB')));
-    const d = decodeTransmission(p18, encodeTransmission(p18, { auth: sig, corrId, entityId: rcvId, command: te('SUB') }));
+    const d = decodeTransmission(
+      p18,
+      encodeTransmission(p18, { auth: sig, corrId, entityId: rcvId, command: te('SUB') }),
+    );
     assert.ok(d.ok);
-    assert.equal(hex(d.authorized), hex(a), 'the server rebuilds the same bytes with its own session ID');
+    assert.equal(
+      hex(d.authorized),
+      hex(a),
+      'the server rebuilds the same bytes with its own session ID',
+    );
     assert.deepEqual(d.auth, { type: 'signature', alg: 'ed25519', bytes: sig });
   });
   it('v15 has no service-signature byte; v16 writes it after a non-empty authorization only', () => {
     const t = { auth: sig, corrId, entityId: rcvId, command: te('SUB') };
     assert.equal(encodeTransmission(transmissionParams(15, sessionId), t).length, 118);
     assert.equal(encodeTransmission(transmissionParams(16, sessionId), t).length, 119);
-    const unsigned = encodeTransmission(transmissionParams(16, sessionId), { corrId, entityId: new Uint8Array(0), command: te('PING') });
+    const unsigned = encodeTransmission(transmissionParams(16, sessionId), {
+      corrId,
+      entityId: new Uint8Array(0),
+      command: te('PING'),
+    });
     assert.equal(hex(unsigned), hex(cat([0, 0x18], corrId, [0], 'PING')));
   });
   it("a service signature is '1' || sb(64 bytes) and is decoded back", () => {
-    const b = encodeTransmission(p18, { auth: sig, serviceSig: sig, corrId, entityId: rcvId, command: te('SUB') });
+    const b = encodeTransmission(p18, {
+      auth: sig,
+      serviceSig: sig,
+      corrId,
+      entityId: rcvId,
+      command: te('SUB'),
+    });
     assert.equal(hex(b.subarray(65, 67)), '3140');
     const d = decodeTransmission(p18, b);
     assert.ok(d.ok && d.serviceSig !== undefined && hex(d.serviceSig) === hex(sig));
   });
   it('server responses are 0x00 || sb(corrId) || sb(entityId) || msg, with sb(sessionId) first below v7', () => {
     const ok = encodeBrokerMsg(18, { tag: 'OK' });
-    assert.equal(hex(encodeResponseTransmission(p18, corrId, rcvId, ok)), hex(cat([0, 0x18], corrId, [0x18], rcvId, 'OK')));
+    assert.equal(
+      hex(encodeResponseTransmission(p18, corrId, rcvId, ok)),
+      hex(cat([0, 0x18], corrId, [0x18], rcvId, 'OK')),
+    );
     const p6 = transmissionParams(6, sessionId);
-    assert.equal(hex(encodeResponseTransmission(p6, corrId, rcvId, ok)), hex(cat([0, 0x20], sessionId, [0x18], corrId, [0x18], rcvId, 'OK')));
+    assert.equal(
+      hex(encodeResponseTransmission(p6, corrId, rcvId, ok)),
+      hex(cat([0, 0x20], sessionId, [0x18], corrId, [0x18], rcvId, 'OK')),
+    );
   });
   it('round-trips every command through the server pipeline at every version', () => {
     fc.assert(
       fc.property(command, fc.constantFrom(...VERSIONS), fc.boolean(), (c, v, withSig) => {
         const p = transmissionParams(v, sessionId);
-        const entityId = c.tag === 'NEW' || c.tag === 'PING' || c.tag === 'PRXY' || c.tag === 'RFWD' ? new Uint8Array(0) : rcvId;
-        const noAuth = c.tag === 'PING' || c.tag === 'PRXY' || c.tag === 'RFWD' || c.tag === 'LGET' || c.tag === 'PFWD';
+        const entityId =
+          c.tag === 'NEW' || c.tag === 'PING' || c.tag === 'PRXY' || c.tag === 'RFWD'
+            ? new Uint8Array(0)
+            : rcvId;
+        const noAuth =
+          c.tag === 'PING' ||
+          c.tag === 'PRXY' ||
+          c.tag === 'RFWD' ||
+          c.tag === 'LGET' ||
+          c.tag === 'PFWD';
         const auth = noAuth || (c.tag === 'SEND' && !withSig) ? undefined : sig;
         const cmdBytes = encodeCommand(v, c);
-        const r = decodeServerTransmission(p, encodeTransmission(p, { auth, corrId, entityId, command: cmdBytes }));
+        const r = decodeServerTransmission(
+          p,
+          encodeTransmission(p, { auth, corrId, entityId, command: cmdBytes }),
+        );
         assert.ok(r.ok, JSON.stringify(!r.ok && r.error));
         assert.equal(hex(encodeCommand(v, r.command)), hex(cmdBytes));
-        assert.equal(hex(r.authorized), hex(authorizedBytes(sessionId, corrId, entityId, cmdBytes)));
+        assert.equal(
+          hex(r.authorized),
+          hex(authorizedBytes(sessionId, corrId, entityId, cmdBytes)),
+        );
       }),
       { numRuns: 500 },
     );
@@ -99,15 +136,35 @@ describe('framing errors of tDecodeServer', () => {
   });
   it('an authorization of a wrong length is BLOCK echoing the corrId with an empty entity', () => {
     for (const n of [1, 32, 63, 65, 79, 81, 113, 115, 255]) {
-      const b = encodeTransmission(transmissionParams(15, sessionId), { corrId, entityId: rcvId, command: te('SUB') });
+      const b = encodeTransmission(transmissionParams(15, sessionId), {
+        corrId,
+        entityId: rcvId,
+        command: te('SUB'),
+      });
       const bad = cat([n], new Uint8Array(n), b.subarray(1));
       const r = decodeTransmission(transmissionParams(15, sessionId), bad);
-      assert.deepEqual(r, { ok: false, corrId, entityId: new Uint8Array(0), error: { type: 'BLOCK' } }, `length ${n}`);
+      assert.deepEqual(
+        r,
+        { ok: false, corrId, entityId: new Uint8Array(0), error: { type: 'BLOCK' } },
+        `length ${n}`,
+      );
     }
   });
   it('accepts 64 (Ed25519), 114 (Ed448) and 80 (X25519 authenticator) byte authorizations', () => {
-    for (const [n, type] of [[64, 'signature'], [114, 'signature'], [80, 'authenticator']] as const) {
-      const r = decodeTransmission(p18, encodeTransmission(p18, { auth: new Uint8Array(n), corrId, entityId: rcvId, command: te('SUB') }));
+    for (const [n, type] of [
+      [64, 'signature'],
+      [114, 'signature'],
+      [80, 'authenticator'],
+    ] as const) {
+      const r = decodeTransmission(
+        p18,
+        encodeTransmission(p18, {
+          auth: new Uint8Array(n),
+          corrId,
+          entityId: rcvId,
+          command: te('SUB'),
+        }),
+      );
       assert.ok(r.ok && r.auth?.type === type);
     }
   });
@@ -120,16 +177,35 @@ describe('framing errors of tDecodeServer', () => {
       entityId: new Uint8Array(0),
       error: { type: 'SESSION' },
     });
-    const own = decodeTransmission(transmissionParams(6, sessionId), encodeTransmission(transmissionParams(6, sessionId), { auth: sig, corrId, entityId: rcvId, command: te('SUB') }));
+    const own = decodeTransmission(
+      transmissionParams(6, sessionId),
+      encodeTransmission(transmissionParams(6, sessionId), {
+        auth: sig,
+        corrId,
+        entityId: rcvId,
+        command: te('SUB'),
+      }),
+    );
     assert.ok(own.ok && hex(own.authorized).startsWith('20' + hex(sessionId)));
   });
   it('the client side sees BLOCK, CMD errors and entity rules as values', () => {
     const p = transmissionParams(18, sessionId);
-    const pong = encodeResponseTransmission(p, corrId, new Uint8Array(0), encodeBrokerMsg(18, { tag: 'PONG' }));
+    const pong = encodeResponseTransmission(
+      p,
+      corrId,
+      new Uint8Array(0),
+      encodeBrokerMsg(18, { tag: 'PONG' }),
+    );
     assert.deepEqual(decodeClientTransmission(p, pong).result, { ok: true, msg: { tag: 'PONG' } });
     const bad = encodeResponseTransmission(p, corrId, rcvId, encodeBrokerMsg(18, { tag: 'PONG' }));
-    assert.deepEqual(decodeClientTransmission(p, bad).result, { ok: false, error: { type: 'CMD', cmd: 'HAS_AUTH' } });
-    assert.deepEqual(decodeClientTransmission(p, Uint8Array.of(9)).result, { ok: false, error: { type: 'BLOCK' } });
+    assert.deepEqual(decodeClientTransmission(p, bad).result, {
+      ok: false,
+      error: { type: 'CMD', cmd: 'HAS_AUTH' },
+    });
+    assert.deepEqual(decodeClientTransmission(p, Uint8Array.of(9)).result, {
+      ok: false,
+      error: { type: 'BLOCK' },
+    });
   });
 });
 
@@ -173,7 +249,9 @@ describe('checkCredentials (spec §6.3)', () => {
 describe('upstream serverSyntaxTests', () => {
   const K = cat([0x2c], SAMPLE_PUB_KEY_DER);
   const DH = cat([0x2c], SAMPLE_DH_PUB_KEY_DER);
-  const noParamsCases = (tag: string): Array<[string, Uint8Array | undefined, string, string, Uint8Array, string]> => [
+  const noParamsCases = (
+    tag: string,
+  ): Array<[string, Uint8Array | undefined, string, string, Uint8Array, string]> => [
     [`${tag} valid syntax`, SAMPLE_SIG, 'abcd', '12345678', te(tag), 'ok (AUTH)'],
     [`${tag} wrong terminator`, SAMPLE_SIG, 'bcda', '12345678', te(`${tag}=`), 'CMD UNKNOWN'],
     [`${tag} no signature`, undefined, 'cdab', '12345678', te(tag), 'CMD NO_AUTH'],
@@ -187,7 +265,14 @@ describe('upstream serverSyntaxTests', () => {
     ['NEW queue ID', SAMPLE_SIG, 'abcd', '12345678', cat('NEW ', K, DH, '0S1M00'), 'CMD HAS_AUTH'],
     ['KEY valid syntax', SAMPLE_SIG, 'bcda', '12345678', cat('KEY ', K), 'ok (AUTH)'],
     ['KEY no parameters', SAMPLE_SIG, 'cdab', '12345678', te('KEY'), 'CMD SYNTAX'],
-    ['KEY many parameters', SAMPLE_SIG, 'dabc', '12345678', cat('KEY ', [0x01], 'A', K), 'CMD SYNTAX'],
+    [
+      'KEY many parameters',
+      SAMPLE_SIG,
+      'dabc',
+      '12345678',
+      cat('KEY ', [0x01], 'A', K),
+      'CMD SYNTAX',
+    ],
     ['KEY no signature', undefined, 'abcd', '12345678', cat('KEY ', K), 'CMD NO_AUTH'],
     ['KEY no queue ID', SAMPLE_SIG, 'bcda', '', cat('KEY ', K), 'CMD NO_AUTH'],
     ...noParamsCases('SUB'),
@@ -207,7 +292,12 @@ describe('upstream serverSyntaxTests', () => {
   const show = (e: ErrorType): string => (e.type === 'CMD' ? `CMD ${e.cmd}` : e.type);
   for (const [name, auth, corr, ent, cmdBytes, expected] of cases) {
     it(`${name} → ${expected}`, () => {
-      const b = encodeTransmission(p, { auth, corrId: te(corr), entityId: te(ent), command: cmdBytes });
+      const b = encodeTransmission(p, {
+        auth,
+        corrId: te(corr),
+        entityId: te(ent),
+        command: cmdBytes,
+      });
       const r = decodeServerTransmission(p, b);
       if (expected.startsWith('ok')) {
         assert.ok(r.ok, `expected a decoded command, got ${!r.ok && show(r.error)}`);

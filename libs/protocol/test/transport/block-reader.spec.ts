@@ -137,3 +137,13 @@ describe('BlockReader', () => {
     assert.throws(() => new BlockReader().push('x' as unknown as Uint8Array), TypeError);
   });
 });
+
+describe('BlockReader with a Node Buffer chunk', () => {
+  it('returns blocks that do not share memory with the chunk (Buffer#slice is a view)', () => {
+    const chunk = Buffer.alloc(2 * 16384, 1);
+    const [first] = new BlockReader().push(chunk);
+    chunk.fill(9);
+    assert.equal(first?.[0], 1, 'later writes to the chunk must not change an emitted block');
+    assert.ok(!(first instanceof Buffer), 'a plain Uint8Array copy');
+  });
+});

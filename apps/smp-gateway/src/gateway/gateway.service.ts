@@ -1,0 +1,65 @@
+// Hosts the gateway engine for the lifetime of the Nest application.
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { NatsTransport, ShardRouter, Subjects } from '@simplex-relay/bus';
+import {
+  Gateway,
+  gatewayTlsFromCredentials,
+  prometheusGatewayMetrics,
+} from '@simplex-relay/gateway';
+import { APP_LOGGER, METRICS_REGISTRY, Readiness } from '@simplex-relay/nest-ops';
+import { loadServerCredentials, nodeProvider } from '@simplex-relay/node-crypto';
+import { looseLogger, type Logger, type Registry } from '@simplex-relay/observability';
+import { asciiBytes } from '@simplex-relay/protocol';
+import { SMP_GATEWAY_CONFIG, type SmpGatewayConfig } from '../config/smp-gateway.config.ts';
+
+@Injectable()
+export class GatewayService implements OnApplicationBootstrap, OnApplicationShutdown {
+  #gateway: Gateway | undefined;
+  #bus: NatsTransport | undefined;
+
+  constructor(
+    @Inject(SMP_GATEWAY_CONFIG) private readonly cfg: SmpGatewayConfig,
+    @Inject(APP_LOGGER) private readonly log: Logger,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    @Inject(Readiness) private readonly readiness: Readiness,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const c = this.cfg;
+    const creds = await loadServerCredentials(c.CERT_DIR);
+    const { tls, identity } = gatewayTlsFromCredentials(creds);
+    this.#bus = await NatsTransport.connect({ url: c.NATS_URL, name: 'smp-gateway' });
+    this.#gateway = new Gateway({
+      transport: this.#bus,
+      subjects: new Subjects(c.BUS_PREFIX),
+      router: new ShardRouter(c.SHARD_KEY, c.VSHARD_COUNT),
+      tls,
+      identity,
+      provider: nodeProvider,
+      ...(c.GATEWAY_ID !== undefined && { gatewayId: c.GATEWAY_ID }),
+      ...(c.CREATE_PASSWORD !== undefined && { serverPassword: asciiBytes(c.CREATE_PASSWORD) }),
+      limits: {
+        maxConnections: c.MAX_CONNECTIONS,
+        answerTimeoutMs: c.STORE_ANSWER_TIMEOUT_MS,
+        inactiveTtlMs: c.INACTIVE_CLIENTS_DISCONNECT ? c.INACTIVE_CLIENTS_TTL * 1000 : 0,
+        inactiveCheckMs: c.INACTIVE_CLIENTS_CHECK_INTERVAL * 1000,
+      },
+      logger: looseLogger(this.log.child('Gateway')),
+      metrics: prometheusGatewayMetrics(this.registry),
+    });
+    const bound = await this.#gateway.listen(c.SMP_PORT, c.SMP_BIND);
+    this.readiness.ready = true;
+    this.log.info('gateway listening', { port: bound.port });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.readiness.ready = false;
+    await this.#gateway?.close();
+    await this.#bus?.close();
+  }
+}
