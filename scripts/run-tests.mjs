@@ -34,5 +34,12 @@ const args = [
 // One tsconfig for every file tsx compiles, including workspace libs reached through node_modules
 // symlinks (otherwise NestJS parameter decorators in libs fail to compile).
 const env = { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.base.json') };
-const r = spawnSync(process.execPath, args, { stdio: 'inherit', env });
+// A hung process must fail the run, not stall CI: one project's tests get at most 15 minutes.
+const r = spawnSync(process.execPath, args, {
+  stdio: 'inherit',
+  env,
+  timeout: 15 * 60_000,
+  killSignal: 'SIGKILL',
+});
+if (r.error) console.error(`[run-tests] ${name}: ${r.error.message}`);
 process.exit(r.status ?? 1);

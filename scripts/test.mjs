@@ -20,6 +20,8 @@ const nx = spawnSync(
     'build',
     '--outputStyle=static',
     '--skipNxCache',
+    // One task at a time: integration suites start servers and contend badly on 2 cores otherwise.
+    '--parallel=1',
     ...process.argv.slice(2),
   ],
   { stdio: 'inherit', cwd: root, env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' } },

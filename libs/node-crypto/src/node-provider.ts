@@ -9,6 +9,8 @@
 // So public keys are imported from JWK, Ed25519/X25519 private keys from JWK with the public half
 // computed by libsodium, Ed448/X448 private keys from PKCS#8 DER, and imported KeyObjects are kept in
 // bounded LRU caches keyed by key contents.
+// The package ships no types; this ambient declaration must reach every project compiling this file.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./sodium-native.d.ts" />
 import {
   createHash,
