@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { TransportError, generateKeyPair } from '@simplex-relay/protocol';
 import type { CryptoProvider } from '@simplex-relay/protocol';
 import { SmpClient } from '../src/index.ts';
-import { PROVIDERS } from './support/fixtures.ts';
+import { PROVIDERS } from '@simplex-relay/smp-transport/testing';
 import { TestSmpServer } from './support/test-server.ts';
 
 const provider = PROVIDERS[PROVIDERS.length - 1] as CryptoProvider;

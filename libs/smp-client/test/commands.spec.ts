@@ -20,7 +20,7 @@ import {
   decryptNMsgMeta,
   rcvNtfDhSecret,
 } from '../src/index.ts';
-import { PROVIDERS } from './support/fixtures.ts';
+import { PROVIDERS } from '@simplex-relay/smp-transport/testing';
 import { TestSmpServer } from './support/test-server.ts';
 import type { RecordedCommand } from './support/test-server.ts';
 

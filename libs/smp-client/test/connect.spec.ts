@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { asciiBytes, generateKeyPair, signX509Key, versionRange } from '@simplex-relay/protocol';
 import type { CryptoProvider } from '@simplex-relay/protocol';
 import { ConnectError, HandshakeError, SmpClient, TransportError } from '../src/index.ts';
-import { PROVIDERS, loadIdentity } from './support/fixtures.ts';
-import { contains } from './support/tampering-socket.ts';
+import { PROVIDERS, loadIdentity } from '@simplex-relay/smp-transport/testing';
+import { contains } from '@simplex-relay/smp-transport/testing';
 import { TestSmpServer } from './support/test-server.ts';
 
 const isHandshake = (code: string) => (e: unknown) =>

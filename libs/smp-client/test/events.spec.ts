@@ -8,8 +8,8 @@ import type { BrokerMsg, CryptoProvider } from '@simplex-relay/protocol';
 import { clientHandshake } from '@simplex-relay/smp-transport';
 import { SmpClient, TimeoutError, decryptRcvMessage } from '../src/index.ts';
 import type { SmpEvent } from '../src/index.ts';
-import { PROVIDERS, connectTls } from './support/fixtures.ts';
-import { TamperingBlockSocket } from './support/tampering-socket.ts';
+import { PROVIDERS, connectTls } from '@simplex-relay/smp-transport/testing';
+import { RecordingBlockSocket } from '@simplex-relay/smp-transport/testing';
 import { TestSmpServer } from './support/test-server.ts';
 
 const provider = PROVIDERS[PROVIDERS.length - 1] as CryptoProvider;
@@ -132,7 +132,7 @@ describe('SmpClient sending a corrupted block', () => {
   it('gets ERR BLOCK with an empty corrId from the server and keeps the connection', async () => {
     const server = await TestSmpServer.start({ provider });
     try {
-      const blocks = new TamperingBlockSocket(
+      const blocks = new RecordingBlockSocket(
         await connectTls(Number(server.address.split(':').at(-1))),
       );
       const { server: srv } = parseServerAddress(server.address);

@@ -37,9 +37,9 @@ import type {
 } from '@simplex-relay/protocol';
 import { serverHandshake } from '@simplex-relay/smp-transport';
 import type { SendReport, SmpServerConnection } from '@simplex-relay/smp-transport';
-import { listenTls, loadIdentity, serverTlsOptions, within } from './fixtures.ts';
-import type { ServerIdentity, TlsListener } from './fixtures.ts';
-import { TamperingBlockSocket } from './tampering-socket.ts';
+import { listenTls, loadIdentity, serverTlsOptions, within } from '@simplex-relay/smp-transport/testing';
+import type { ServerIdentity, TlsListener } from '@simplex-relay/smp-transport/testing';
+import { RecordingBlockSocket } from '@simplex-relay/smp-transport/testing';
 
 /** A command as the test server decoded it. */
 export interface RecordedCommand {
@@ -97,7 +97,7 @@ export class TestConnection {
   constructor(
     readonly server: TestSmpServer,
     readonly conn: SmpServerConnection,
-    readonly blocks: TamperingBlockSocket,
+    readonly blocks: RecordingBlockSocket,
   ) {
     this.done = this.run();
   }
@@ -219,7 +219,7 @@ export class TestSmpServer {
     // The listener callback needs the server object, which needs the listener's port first.
     const ref: { self?: TestSmpServer } = {};
     const listener = await listenTls(serverTlsOptions(identity), (socket: TLSSocket) => {
-      const blocks = new TamperingBlockSocket(socket);
+      const blocks = new RecordingBlockSocket(socket);
       const rewrite = opts.rewriteHello;
       if (rewrite !== undefined)
         blocks.rewriteNext((b) =>
