@@ -26,8 +26,14 @@ const nx = spawnSync(
   ],
   { stdio: 'inherit', cwd: root, env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' } },
 );
+// Formatting is part of the suite: one Prettier config for the whole workspace.
+const format = spawnSync('npx', ['prettier', '--check', '--log-level=warn', '.'], {
+  stdio: 'inherit',
+  cwd: root,
+});
 let passed = 0;
-let failed = 0;
+let failed = format.status === 0 ? 0 : 1;
+if (format.status !== 0) console.error('prettier: files above are not formatted (npm run format)');
 if (existsSync(results)) {
   for (const f of readdirSync(results)) {
     const tap = readFileSync(join(results, f), 'utf8');
