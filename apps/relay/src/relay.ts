@@ -136,7 +136,11 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
     stops.push(() => gateway.close());
 
     if (cfg.OPS_PORT > 0) {
-      const ops = await startOpsServer(registry, () => true, cfg.OPS_PORT);
+      const ops = await startOpsServer(
+        registry,
+        () => !stopping && gateway.shardMap.complete,
+        cfg.OPS_PORT,
+      );
       stops.push(() => new Promise<void>((r) => ops.server.close(() => r())));
     }
     // The port is always printed, so the address is complete on any port.

@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeServerCredentials } from '@simplex-relay/node-crypto';
 
+// Output piped into a pager that exits early must not crash the command.
+process.stdout.on('error', () => undefined);
 const dir = process.env['CERT_DIR'] ?? '/etc/opt/simplex';
 const algorithm = process.env['CERT_ALGORITHM'] === 'ed448' ? 'ed448' : 'ed25519';
 const commonName = process.env['SMP_HOST'] ?? 'localhost';

@@ -18,11 +18,9 @@ export const silentLogger: GatewayLogger = {
 };
 
 /**
- * Metrics hooks, without identifiers. Suggested Prometheus names:
- * `simplex_smp_sockets_accepted_total`, `simplex_smp_sockets_closed_total`,
- * `simplex_smp_sockets_active`, `simplex_smp_commands_total{tag}`, `simplex_smp_errors_total{code}`,
- * `simplex_smp_blocks_in_total`, `simplex_smp_blocks_out_total`,
- * `simplex_smp_bus_answer_seconds` (histogram), `simplex_smp_bus_dropped_total{reason}`.
+ * Metrics hooks, without identifiers; `prometheus.ts` maps them to `simplex_smp_sockets_*`
+ * (upstream's names) and `simplex_relay_{commands,errors,blocks_in,blocks_out,bus_answer_seconds,
+ * bus_dropped}` (ours, labelled only by command tag, error code or drop reason).
  */
 export interface GatewayMetrics {
   /** A TLS socket was accepted (before the SMP handshake). */

@@ -150,6 +150,11 @@ export class ShardMap {
     return this.#stores.size;
   }
 
+  /** True when every vshard has a live owner: the gateway can route any command (readiness). */
+  get complete(): boolean {
+    return this.#owners.every((o) => o !== undefined);
+  }
+
   /** The owner of `vshard`, waiting up to `timeoutMs` for a heartbeat that names one. */
   waitForOwner(vshard: number, timeoutMs: number): Promise<string | undefined> {
     const now = this.ownerOf(vshard);

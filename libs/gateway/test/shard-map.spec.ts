@@ -101,3 +101,14 @@ describe(ShardMap.name, () => {
     assert.equal(await map.waitForOwner(1, 20), undefined);
   });
 });
+
+describe('ShardMap completeness', () => {
+  it('is complete only when every vshard has a live owner', () => {
+    const m = new ShardMap({ vshardCount: 8 });
+    assert.equal(m.complete, false, 'no heartbeat yet');
+    m.apply({ storeId: 'a', epoch: 1n, vshards: [{ from: 0, to: 3 }] });
+    assert.equal(m.complete, false, 'half the vshards have no owner');
+    m.apply({ storeId: 'b', epoch: 1n, vshards: [{ from: 4, to: 7 }] });
+    assert.equal(m.complete, true);
+  });
+});

@@ -2,3 +2,20 @@
 export { DEFAULT_TEST_DATABASE_URL, createTestDatabase } from './postgres.ts';
 export type { TestDatabase } from './postgres.ts';
 export { testSubjectPrefix } from './nats.ts';
+export {
+  startCluster,
+  startEmbeddedRelay,
+  cpuSeconds,
+  treeCpuSeconds,
+  freePorts,
+} from './cluster.ts';
+export type {
+  Cluster,
+  ClusterOptions,
+  GatewayHandle,
+  StoreHandle,
+  EmbeddedRelay,
+  EmbeddedRelayOptions,
+  ProcessHandle,
+  ProcessExit,
+} from './cluster.ts';

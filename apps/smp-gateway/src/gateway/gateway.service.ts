@@ -53,6 +53,9 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
       metrics: prometheusGatewayMetrics(this.registry),
     });
     const bound = await this.#gateway.listen(c.SMP_PORT, c.SMP_BIND);
+    // Ready only while some store owns every vshard: before that, commands would wait or fail.
+    const gateway = this.#gateway;
+    this.readiness.setCheck(() => gateway.shardMap.complete);
     this.readiness.ready = true;
     this.log.info('gateway listening', { port: bound.port });
   }

@@ -37,7 +37,12 @@ import type {
 } from '@simplex-relay/protocol';
 import { serverHandshake } from '@simplex-relay/smp-transport';
 import type { SendReport, SmpServerConnection } from '@simplex-relay/smp-transport';
-import { listenTls, loadIdentity, serverTlsOptions, within } from '@simplex-relay/smp-transport/testing';
+import {
+  listenTls,
+  loadIdentity,
+  serverTlsOptions,
+  within,
+} from '@simplex-relay/smp-transport/testing';
 import type { ServerIdentity, TlsListener } from '@simplex-relay/smp-transport/testing';
 import { RecordingBlockSocket } from '@simplex-relay/smp-transport/testing';
 
