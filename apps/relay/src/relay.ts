@@ -2,7 +2,7 @@
 // the embedded PostgreSQL (or DATABASE_URL), one queue-store instance owning every vshard, and one
 // gateway, joined by the in-process bus. The same engines run as separate processes in a cluster.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import {
@@ -58,6 +58,7 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
   // Not 0700: the embedded PostgreSQL runs as its own system user when we are root and must reach
   // DATA_DIR/postgres. Key files are written 0600.
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
+  if (cfg.DATABASE_URL === undefined && process.getuid?.() === 0) await chmod(dataDir, 0o755);
   const certDir = join(dataDir, 'certs');
   if (!existsSync(join(certDir, 'ca.crt'))) {
     const w = await writeServerCredentials(certDir, {

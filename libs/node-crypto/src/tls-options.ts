@@ -44,5 +44,7 @@ export function tlsServerOptions(creds: TlsCredentials): TlsOptions {
     // 'resumeSession' handler here) stateful resumption is impossible too.
     secureOptions: constants.SSL_OP_NO_TICKET | constants.SSL_OP_NO_RENEGOTIATION,
     handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
+    // Nagle off: a block written behind an unacknowledged one (MSG after ACK's OK) waited ~40 ms.
+    noDelay: true,
   };
 }

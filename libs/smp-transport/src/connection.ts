@@ -76,16 +76,19 @@ export class SmpConnection<T> {
    */
   async sendTransmissions(ts: readonly Uint8Array[]): Promise<SendReport> {
     const oversized: number[] = [];
-    let blocks = 0;
+    const writes: Promise<void>[] = [];
+    // Encrypt and enqueue every block synchronously: each encryption advances the send chain, so
+    // blocks must reach the socket in exactly the order they were encrypted, even when several
+    // calls overlap (awaiting between blocks let a concurrent call encrypt in between).
     for (const b of batchTransmissions(ts)) {
       if (b.type === 'error') {
         oversized.push(b.index);
         continue;
       }
-      await this.blocks.writeBlock(this.codec.encryptBlock(b.content));
-      blocks++;
+      writes.push(this.blocks.writeBlock(this.codec.encryptBlock(b.content)));
     }
-    return { blocks, oversized };
+    await Promise.all(writes);
+    return { blocks: writes.length, oversized };
   }
 
   /**

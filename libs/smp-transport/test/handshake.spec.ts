@@ -446,3 +446,49 @@ describe('SMP handshake policies', () => {
     }
   });
 });
+
+describe('overlapping sendTransmissions calls', () => {
+  it('keep the encrypted blocks in chain order even while the socket applies backpressure', async () => {
+    const provider = PROVIDERS[PROVIDERS.length - 1] as CryptoProvider; // native: fast enough for 640 KB
+    const p = await establish(provider);
+    try {
+      const v = p.client.params.version;
+      // 40 calls of two 16 KB SENDs (two blocks) each, all started at once: far more than the
+      // socket buffer, so later calls encrypt while earlier ones wait for 'drain' mid-call.
+      const send = (i: number): Promise<unknown> => {
+        const corrId = new Uint8Array(24).fill(i);
+        const command = encodeCommand(v, {
+          tag: 'SEND',
+          flags: { notification: false },
+          body: new Uint8Array(16_000),
+        });
+        const t = encodeTransmission(p.client.params, {
+          corrId,
+          entityId: new Uint8Array(24),
+          command,
+        });
+        return p.client.sendTransmissions([t, t]);
+      };
+      const sent = Promise.all(Array.from({ length: 40 }, (_, i) => send(i)));
+      const seen: number[] = [];
+      for await (const b of p.server.receive()) {
+        assert.equal(
+          b.type,
+          'transmissions',
+          'every block decrypts: none was written out of chain order',
+        );
+        if (b.type === 'transmissions')
+          for (const t of b.transmissions) seen.push(t.corrId[0] ?? -1);
+        if (seen.length === 80) break;
+      }
+      await sent;
+      assert.deepEqual(
+        seen,
+        Array.from({ length: 80 }, (_, i) => i >> 1),
+        'and in call order',
+      );
+    } finally {
+      await p.close();
+    }
+  });
+});
