@@ -9,6 +9,7 @@ import { afterEach, it } from 'node:test';
 import { cbDecrypt, cbNonce, generateKeyPair } from '@simplex-relay/protocol';
 import type { OutgoingTransmission } from '@simplex-relay/protocol';
 import { decryptNMsgMeta, rcvNtfDhSecret } from '@simplex-relay/smp-client';
+import { SERVER_SYNTAX_CASES } from '@simplex-relay/testing';
 import {
   Conn,
   V8,
@@ -45,12 +46,6 @@ export interface Target {
 }
 
 const SIG = new Uint8Array(64).fill(7); // an Ed25519-sized authorization that verifies for nothing
-const cat = (...parts: (string | Uint8Array | number[])[]): Uint8Array =>
-  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...te(p)] : [...p])));
-const spki = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, 'base64'));
-// upstream tests/ServerTests.hs samplePubKey / sampleDhPubKey (SPKI with its length byte 0x2c)
-const SAMPLE_K = cat([0x2c], spki('MCowBQYDK2VwAyEAfAOflyvbJv1fszgzkQ6buiZJVgSpQWsucXq7U6zjMgY='));
-const SAMPLE_DH = cat([0x2c], spki('MCowBQYDK2VuAyEAriy+HcARIhqsgSjVnjKqoft+y6pxrxdY68zn4+LjYhQ='));
 
 /** Sums a Prometheus metric over its label sets (prom-client may add `_total`). */
 export function metricValue(text: string, name: string): number {
@@ -344,80 +339,15 @@ export function behaviourSuite(target: () => Target): void {
     const client = await RawClient.connect(target().addressA);
     try {
       assert.equal(client.version, 18, 'the raw client negotiates v18');
-      type Case = [string, Uint8Array | undefined, string, string, Uint8Array, string];
-      const noParams = (tag: string): Case[] => [
-        [`${tag} valid syntax`, SIG, 'abcd', '12345678', te(tag), 'ERR AUTH'],
-        [`${tag} wrong terminator`, SIG, 'bcda', '12345678', te(`${tag}=`), 'ERR CMD UNKNOWN'],
-        [`${tag} no signature`, undefined, 'cdab', '12345678', te(tag), 'ERR CMD NO_AUTH'],
-        [`${tag} no queue ID`, SIG, 'dabc', '', te(tag), 'ERR CMD NO_AUTH'],
-      ];
-      const cases: Case[] = [
-        ['unknown command', undefined, 'abcd', '1234', te('HELLO'), 'ERR CMD UNKNOWN'],
-        ['NEW no parameters', SIG, 'bcda', '', te('NEW'), 'ERR CMD SYNTAX'],
-        [
-          'NEW many parameters',
-          SIG,
-          'cdab',
-          '',
-          cat('NEW ', [1], 'A', SAMPLE_K, SAMPLE_DH),
-          'ERR CMD SYNTAX',
-        ],
-        [
-          'NEW no signature',
-          undefined,
-          'dabc',
-          '',
-          cat('NEW ', SAMPLE_K, SAMPLE_DH, '0S1M00'),
-          'ERR CMD NO_AUTH',
-        ],
-        [
-          'NEW queue ID',
-          SIG,
-          'abcd',
-          '12345678',
-          cat('NEW ', SAMPLE_K, SAMPLE_DH, '0S1M00'),
-          'ERR CMD HAS_AUTH',
-        ],
-        ['KEY valid syntax', SIG, 'bcda', '12345678', cat('KEY ', SAMPLE_K), 'ERR AUTH'],
-        ['KEY no parameters', SIG, 'cdab', '12345678', te('KEY'), 'ERR CMD SYNTAX'],
-        [
-          'KEY many parameters',
-          SIG,
-          'dabc',
-          '12345678',
-          cat('KEY ', [1], 'A', SAMPLE_K),
-          'ERR CMD SYNTAX',
-        ],
-        [
-          'KEY no signature',
-          undefined,
-          'abcd',
-          '12345678',
-          cat('KEY ', SAMPLE_K),
-          'ERR CMD NO_AUTH',
-        ],
-        ['KEY no queue ID', SIG, 'bcda', '', cat('KEY ', SAMPLE_K), 'ERR CMD NO_AUTH'],
-        ...noParams('SUB'),
-        ...noParams('OFF'),
-        ...noParams('DEL'),
-        ['SEND valid syntax', SIG, 'cdab', '12345678', te('SEND F hello'), 'ERR AUTH'],
-        ['SEND no parameters', SIG, 'abcd', '12345678', te('SEND'), 'ERR CMD SYNTAX'],
-        ['SEND no queue ID', SIG, 'bcda', '', te('SEND F hello'), 'ERR CMD NO_ENTITY'],
-        ['ACK valid syntax', SIG, 'cdab', '12345678', cat('ACK ', [4], '1234'), 'ERR AUTH'],
-        ['ACK no parameters', SIG, 'abcd', '12345678', te('ACK'), 'ERR CMD SYNTAX'],
-        ['ACK no queue ID', SIG, 'bcda', '', cat('ACK ', [4], '1234'), 'ERR CMD NO_AUTH'],
-        [
-          'ACK no signature',
-          undefined,
-          'cdab',
-          '12345678',
-          cat('ACK ', [4], '1234'),
-          'ERR CMD NO_AUTH',
-        ],
-        ['PING valid syntax', undefined, 'abcd', '', te('PING'), 'PONG'],
-        ['broker response OK not allowed', SIG, 'bcda', '12345678', te('OK'), 'ERR CMD UNKNOWN'],
-      ];
-      for (const [caseName, auth, corrId, entity, command, expected] of cases) {
+      for (const {
+        name: caseName,
+        signed,
+        corrId,
+        entityId: entity,
+        command,
+        expected,
+      } of SERVER_SYNTAX_CASES) {
+        const auth = signed ? SIG : undefined;
         const tr: OutgoingTransmission = {
           ...(auth && { auth }),
           corrId: te(corrId),

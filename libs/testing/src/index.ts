@@ -19,3 +19,5 @@ export type {
   ProcessHandle,
   ProcessExit,
 } from './cluster.ts';
+export { SERVER_SYNTAX_CASES } from './server-syntax-cases.ts';
+export type { ServerSyntaxCase } from './server-syntax-cases.ts';

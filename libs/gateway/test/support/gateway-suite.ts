@@ -15,6 +15,7 @@ import {
 } from '@simplex-relay/protocol';
 import type { ClientTransmission, OutgoingTransmission } from '@simplex-relay/protocol';
 import type { GatewayLimits } from '../../src/index.ts';
+import { SERVER_SYNTAX_CASES } from '@simplex-relay/testing';
 import { ascii, connectTls, hex, respond, startCluster, te, waitFor, within } from './harness.ts';
 import type { Cluster, FakeStore } from './harness.ts';
 
@@ -25,10 +26,6 @@ const K = generateKeyPair(nobleProvider, 'ed25519').pub;
 const DH = generateKeyPair(nobleProvider, 'x25519').pub;
 const cat = (...parts: (string | Uint8Array | number[])[]): Uint8Array =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...te(p)] : [...p])));
-const spki = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, 'base64'));
-// upstream tests/ServerTests.hs samplePubKey / sampleDhPubKey (SPKI, with the length byte 0x2c)
-const SAMPLE_K = cat([0x2c], spki('MCowBQYDK2VwAyEAfAOflyvbJv1fszgzkQ6buiZJVgSpQWsucXq7U6zjMgY='));
-const SAMPLE_DH = cat([0x2c], spki('MCowBQYDK2VuAyEAriy+HcARIhqsgSjVnjKqoft+y6pxrxdY68zn4+LjYhQ='));
 
 /** `ERR <code>` or the tag, as the client decoded it. */
 function show(t: ClientTransmission): string {
@@ -76,81 +73,15 @@ export function gatewaySuite(
       const c = await start();
       const client = await c.connect();
       assert.equal(client.version, 18, 'the client negotiates the current version');
-      const noParams = (
-        tag: string,
-      ): [string, Uint8Array | undefined, string, string, Uint8Array, string][] => [
-        [`${tag} valid syntax`, SIG, 'abcd', '12345678', te(tag), 'ERR AUTH'],
-        [`${tag} wrong terminator`, SIG, 'bcda', '12345678', te(`${tag}=`), 'ERR CMD UNKNOWN'],
-        [`${tag} no signature`, undefined, 'cdab', '12345678', te(tag), 'ERR CMD NO_AUTH'],
-        [`${tag} no queue ID`, SIG, 'dabc', '', te(tag), 'ERR CMD NO_AUTH'],
-      ];
-      const cases: [string, Uint8Array | undefined, string, string, Uint8Array, string][] = [
-        ['unknown command', undefined, 'abcd', '1234', te('HELLO'), 'ERR CMD UNKNOWN'],
-        ['NEW no parameters', SIG, 'bcda', '', te('NEW'), 'ERR CMD SYNTAX'],
-        [
-          'NEW many parameters',
-          SIG,
-          'cdab',
-          '',
-          cat('NEW ', [0x01], 'A', SAMPLE_K, SAMPLE_DH),
-          'ERR CMD SYNTAX',
-        ],
-        [
-          'NEW no signature',
-          undefined,
-          'dabc',
-          '',
-          cat('NEW ', SAMPLE_K, SAMPLE_DH, '0S1M00'),
-          'ERR CMD NO_AUTH',
-        ],
-        [
-          'NEW queue ID',
-          SIG,
-          'abcd',
-          '12345678',
-          cat('NEW ', SAMPLE_K, SAMPLE_DH, '0S1M00'),
-          'ERR CMD HAS_AUTH',
-        ],
-        ['KEY valid syntax', SIG, 'bcda', '12345678', cat('KEY ', SAMPLE_K), 'ERR AUTH'],
-        ['KEY no parameters', SIG, 'cdab', '12345678', te('KEY'), 'ERR CMD SYNTAX'],
-        [
-          'KEY many parameters',
-          SIG,
-          'dabc',
-          '12345678',
-          cat('KEY ', [0x01], 'A', SAMPLE_K),
-          'ERR CMD SYNTAX',
-        ],
-        [
-          'KEY no signature',
-          undefined,
-          'abcd',
-          '12345678',
-          cat('KEY ', SAMPLE_K),
-          'ERR CMD NO_AUTH',
-        ],
-        ['KEY no queue ID', SIG, 'bcda', '', cat('KEY ', SAMPLE_K), 'ERR CMD NO_AUTH'],
-        ...noParams('SUB'),
-        ...noParams('OFF'),
-        ...noParams('DEL'),
-        ['SEND valid syntax', SIG, 'cdab', '12345678', te('SEND F hello'), 'ERR AUTH'],
-        ['SEND no parameters', SIG, 'abcd', '12345678', te('SEND'), 'ERR CMD SYNTAX'],
-        ['SEND no queue ID', SIG, 'bcda', '', te('SEND F hello'), 'ERR CMD NO_ENTITY'],
-        ['ACK valid syntax', SIG, 'cdab', '12345678', cat('ACK ', [4], '1234'), 'ERR AUTH'],
-        ['ACK no parameters', SIG, 'abcd', '12345678', te('ACK'), 'ERR CMD SYNTAX'],
-        ['ACK no queue ID', SIG, 'bcda', '', cat('ACK ', [4], '1234'), 'ERR CMD NO_AUTH'],
-        [
-          'ACK no signature',
-          undefined,
-          'cdab',
-          '12345678',
-          cat('ACK ', [4], '1234'),
-          'ERR CMD NO_AUTH',
-        ],
-        ['PING valid syntax', undefined, 'abcd', '', te('PING'), 'PONG'],
-        ['broker response OK not allowed', SIG, 'bcda', '12345678', te('OK'), 'ERR CMD UNKNOWN'],
-      ];
-      for (const [caseName, auth, corrId, entity, command, expected] of cases) {
+      for (const {
+        name: caseName,
+        signed,
+        corrId,
+        entityId: entity,
+        command,
+        expected,
+      } of SERVER_SYNTAX_CASES) {
+        const auth = signed ? SIG : undefined;
         await client.send([
           { ...(auth && { auth }), corrId: te(corrId), entityId: te(entity), command },
         ]);
