@@ -3,17 +3,14 @@
 // and check the server chain themselves after the TLS handshake (`Transport/Client.hs:
 // validateCertificateChain`, here done by `validateServerChain`).
 import type { ConnectionOptions } from 'node:tls';
+import { SMP_TLS_CIPHERS, SMP_TLS_GROUPS, SMP_TLS_SIGALGS } from '@simplex-relay/node-crypto';
 
-/** TLS 1.3 CHACHA20-POLY1305 and its TLS 1.2 ECDSA(EdDSA) counterpart, nothing else. */
-export const SMP_TLS_CIPHERS = 'TLS_CHACHA20_POLY1305_SHA256:ECDHE-ECDSA-CHACHA20-POLY1305';
-/** Certificate signature schemes: Ed448 and Ed25519 only. */
-export const SMP_TLS_SIGALGS = 'ed448:ed25519';
+// The cipher, group and signature lists are the server's (node-crypto), so both sides agree.
+export { SMP_SERVER_ALPN, SMP_TLS_CIPHERS, SMP_TLS_SIGALGS } from '@simplex-relay/node-crypto';
 /** Key-exchange groups, X448 first as upstream clients list them. */
-export const SMP_TLS_CURVES = 'X448:X25519';
+export const SMP_TLS_CURVES = SMP_TLS_GROUPS;
 /** The ALPN value SMP clients offer (upstream `alpnSupportedSMPHandshakes`). */
 export const SMP_ALPN = 'smp/1';
-/** Server ALPN list in preference order (§3.3): SMP first, then the HTTP values of web-port clients. */
-export const SMP_SERVER_ALPN: readonly string[] = [SMP_ALPN, 'h2', 'http/1.1'];
 /** TCP keep-alive idle time of clients (§3.6, upstream `defaultKeepAliveOpts`); set with `setKeepAlive`. */
 export const SMP_KEEPALIVE_IDLE_MS = 30_000;
 /** Default SMP port. */
