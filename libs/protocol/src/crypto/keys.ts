@@ -125,46 +125,50 @@ export function privateKey(alg: KeyAlgorithm, raw: Uint8Array): PrivateKey {
   return { alg, raw };
 }
 
-/** DER SubjectPublicKeyInfo of a public key. */
-export function encodePubKeyDer(k: PublicKey): Uint8Array {
+// Both DER forms are a fixed per-algorithm prefix followed by the raw key.
+const withPrefix = (
+  prefixes: Record<KeyAlgorithm, Uint8Array>,
+  k: { alg: KeyAlgorithm; raw: Uint8Array },
+): Uint8Array => {
   checkRaw(k.alg, k.raw);
-  const p = SPKI_PREFIX[k.alg];
+  const p = prefixes[k.alg];
   const out = new Uint8Array(p.length + k.raw.length);
   out.set(p);
   out.set(k.raw, p.length);
   return out;
+};
+
+const withoutPrefix = (
+  prefixes: Record<KeyAlgorithm, Uint8Array>,
+  der: Uint8Array,
+  what: string,
+) => {
+  for (const alg of ALGS) {
+    const p = prefixes[alg];
+    if (der.length === p.length + KEY_LENGTH[alg] && startsWith(der, p))
+      return { alg, raw: der.slice(p.length) };
+  }
+  throw new ParseError(`unsupported or malformed ${what}`);
+};
+
+/** DER SubjectPublicKeyInfo of a public key. */
+export function encodePubKeyDer(k: PublicKey): Uint8Array {
+  return withPrefix(SPKI_PREFIX, k);
 }
 
 /** Parses a DER SPKI of one of the four algorithms; anything else is a ParseError. */
 export function decodePubKeyDer(der: Uint8Array): PublicKey {
-  for (const alg of ALGS) {
-    const p = SPKI_PREFIX[alg];
-    if (der.length === p.length + KEY_LENGTH[alg] && startsWith(der, p)) {
-      return { alg, raw: der.slice(p.length) };
-    }
-  }
-  throw new ParseError('unsupported or malformed public key');
+  return withoutPrefix(SPKI_PREFIX, der, 'public key');
 }
 
 /** DER PKCS#8 v1 of a private key. */
 export function encodePrivKeyDer(k: PrivateKey): Uint8Array {
-  checkRaw(k.alg, k.raw);
-  const p = PKCS8_PREFIX[k.alg];
-  const out = new Uint8Array(p.length + k.raw.length);
-  out.set(p);
-  out.set(k.raw, p.length);
-  return out;
+  return withPrefix(PKCS8_PREFIX, k);
 }
 
 /** Parses a DER PKCS#8 v1 private key of one of the four algorithms. */
 export function decodePrivKeyDer(der: Uint8Array): PrivateKey {
-  for (const alg of ALGS) {
-    const p = PKCS8_PREFIX[alg];
-    if (der.length === p.length + KEY_LENGTH[alg] && startsWith(der, p)) {
-      return { alg, raw: der.slice(p.length) };
-    }
-  }
-  throw new ParseError('unsupported or malformed private key');
+  return withoutPrefix(PKCS8_PREFIX, der, 'private key');
 }
 
 /** Writes `sb(spki(k))`, the wire form of a key field. */
