@@ -104,6 +104,11 @@ export async function clientHandshake(
       proxyServer,
       role: 'client',
     });
+    // A proxy keeps the secret for the forwarding layer (§7.11.2); everyone else wipes it.
+    const proxyAuth =
+      proxyServer && secret !== undefined && session.serverCertChainPubKey !== undefined
+        ? { certChainPubKey: session.serverCertChainPubKey, sessionSecret: secret.slice() }
+        : undefined;
     secret?.fill(0);
     clientKeyPair.priv.raw.fill(0); // used only for the session secret
     const params = {
@@ -116,7 +121,15 @@ export async function clientHandshake(
       proxyServer,
       encryptBlocks: codec.encrypted,
     };
-    return new SmpClientConnection(blocks, codec, params, serverSessionKey, serverHello.vr, c);
+    return new SmpClientConnection(
+      blocks,
+      codec,
+      params,
+      serverSessionKey,
+      serverHello.vr,
+      c,
+      proxyAuth,
+    );
   } catch (e) {
     // Graceful: nothing of ours is pending, and the TLS Finished must still reach the server so it
     // sees an orderly close instead of a broken TLS handshake.

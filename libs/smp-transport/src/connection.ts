@@ -14,6 +14,7 @@ import {
 } from '@simplex-relay/protocol';
 import type {
   BlockCodec,
+  CertChainPubKey,
   CheckedTransmission,
   ClientTransmission,
   Command,
@@ -158,6 +159,15 @@ export class SmpClientConnection extends SmpConnection<ClientTransmission> {
     /** The offered server range from its hello. */
     readonly serverVRange: VersionRange,
     readonly provider: CryptoProvider,
+    /**
+     * Proxy connections only (`proxyServer`): what the proxy role needs from the relay's hello —
+     * its chain and signed session key exactly as received (for `PKEY`) and the session DH secret
+     * (for `RFWD`/`RRES`, which are boxed with it, spec §7.11.2). Other clients never keep the secret.
+     */
+    readonly proxyAuth?: {
+      readonly certChainPubKey: CertChainPubKey;
+      readonly sessionSecret: Uint8Array;
+    },
   ) {
     super(blocks, codec, params, decodeClientTransmission);
   }

@@ -101,3 +101,20 @@ export type { QueueInfo, QSub, QSubThread, MsgInfo } from './queue-info.ts';
 export { encodeQueueInfo, decodeQueueInfo } from './queue-info.ts';
 export { encodeBase64Url, decodeBase64Url, encodeBase64, decodeBase64 } from './base64.ts';
 export { utf8Encode, utf8DecodeLossy, utf8DecodeStrict } from './utf8.ts';
+export type { FwdTransmission, FwdResponse } from './proxy.ts';
+export {
+  PADDED_PROXIED_T_LENGTH,
+  encodeFwdTransmission,
+  decodeFwdTransmission,
+  encodeFwdResponse,
+  decodeFwdResponse,
+  forwardSecret,
+  sealForwardedTransmission,
+  openForwardedTransmission,
+  sealForwardedResponse,
+  openForwardedResponse,
+  sealFwdTransmission,
+  openFwdTransmission,
+  sealFwdResponse,
+  openFwdResponse,
+} from './proxy.ts';

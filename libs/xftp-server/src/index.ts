@@ -1,0 +1,2 @@
+// Populated by the XFTP work (issue 5).
+export {};
