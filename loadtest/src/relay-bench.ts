@@ -4,17 +4,39 @@
  * Run: `npm run -w loadtest bench:relay` (needs PostgreSQL on 127.0.0.1:5432 and nats-server on
  * 127.0.0.1:4222, as the tests do: `scripts/ensure-services.sh`). Options: `--queues 200
  * --messages 10000 --warmup 1000 --rounds 3 --senders 4 --recipients 4 --window 1 --round-cap 90
- * --modes embedded,cluster --gateways 2 --stores 2 --floor-ms 2000 --raw-client`. It stops by
- * itself (every round has a hard cap), removes its processes, temp directories and databases, and
- * only talks to 127.0.0.1.
+ * --modes embedded,cluster --gateways 2 --stores 2 --floor-ms 2000 --raw-client`; `--modes` takes
+ * any of `embedded,cluster,proxied` (default `embedded,cluster`). It stops by itself (every round
+ * has a hard cap), removes its processes, temp directories and databases, and only talks to
+ * 127.0.0.1. A quick private-routing run (a few minutes on 2 busy cores): `npm run -w loadtest
+ * bench:relay -- --modes proxied --queues 100 --messages 4000 --warmup 400`.
  *
- * What it does, per mode — `embedded` (apps/relay: one process, embedded PostgreSQL) and `cluster`
- * (2 apps/smp-gateway + 2 apps/queue-store processes over nats-server and the local PostgreSQL):
- * creates `--queues` messaging queues (NEW on a recipient connection, SKEY from a sender
- * connection; Ed25519 keys), then sends `--messages` messages in total: a warm-up round, then
- * `--rounds` measured rounds. Senders and recipients use separate connections (4 + 4; in the
- * cluster they alternate between the gateways, so half the queues cross gateways). Each queue
- * keeps `--window` messages in flight; bodies are the largest SEND body (16,048 bytes at v18).
+ * What it does, per mode — `embedded` (apps/relay: one process, embedded PostgreSQL), `cluster`
+ * (2 apps/smp-gateway + 2 apps/queue-store processes over nats-server and the local PostgreSQL) and
+ * `proxied` (two apps/relay processes, A and B, each with its own identity, DATA_DIR and embedded
+ * PostgreSQL; see below): creates `--queues` messaging queues (NEW on a recipient connection,
+ * SKEY from a sender connection; Ed25519 keys), then sends `--messages` messages in total: a
+ * warm-up round, then `--rounds` measured rounds. Senders and recipients use separate connections
+ * (4 + 4; in the cluster they alternate between the gateways, so half the queues cross gateways).
+ * Each queue keeps `--window` messages in flight; bodies are the largest SEND body (16,048 bytes
+ * at v18, also the limit of a forwarded SEND).
+ *
+ * `proxied` measures private message routing (spec smp.md §7.11) against its own direct baseline
+ * in the same run (not the `embedded` row, which runs at another time): the queues live on B and
+ * their recipients are connected to B. `direct` rounds send on `--senders` connections to B;
+ * `proxied` rounds on as many other connections to A, each of which opened one proxy session
+ * (`PRXY` → `PKEY`; A shares one connection to B among them) and then sends `PFWD`s (smp-client
+ * `proxySendMessage`) that A forwards to B as `RFWD`. Both paths use the same queues, sender keys
+ * (SKEY once, directly on B), recipients and body size, and their rounds alternate (warm-up
+ * direct, warm-up proxied, then direct/proxied pairs), so drift in the machine's load hits both
+ * alike; each path sends half of `--messages`. Rows `direct → B` and `proxied A → B`, then
+ * `proxied ÷ direct`: the ratio of the median msgs/s (and the median of the per-pair ratios), of
+ * the median p50 and p99, and of the total CPU per message. CPU rows: relay A, A's embedded
+ * PostgreSQL, relay B, B's, the load generator (A's rows show ~0 in direct rounds). A runs at most
+ * 32 PFWDs of a client connection at a time (PROXY_CLIENT_CONCURRENCY) and stops reading that
+ * connection meanwhile, so with more than 32 queues × window per sender connection fewer messages
+ * are in flight in proxied rounds (a note says so). blocks in/out count the clients' blocks only
+ * (not the A→B hop); the DB floor and pg_stat_database figures are B's (the latter over both
+ * paths' rounds together: B's store does the same work on either path).
  *
  * What the numbers mean (medians over the measured rounds):
  * - msgs/s: messages completed per second, end to end: SEND answered OK, MSG delivered to the
@@ -34,18 +56,20 @@
  */
 import { cpus, loadavg, release } from 'node:os';
 import { parseArgs } from 'node:util';
-import { fmt, median } from './bench-util.ts';
-import { pgFloor, type PgFloorResult } from './floor/pg-floor.ts';
-import { tlsFloor, type TlsFloorResult } from './floor/tls-floor.ts';
+import { fmt } from './bench-util.ts';
+import { pgFloor } from './floor/pg-floor.ts';
+import { tlsFloor } from './floor/tls-floor.ts';
 import { cpuDelta, ownCpuSeconds, snapshotCpu } from './proc-cpu.ts';
 import {
   clusterMode,
   dbCounters,
   embeddedMode,
+  proxiedMode,
   type DbCounters,
   type ModeUnderTest,
 } from './relay-modes.ts';
-import { SmpLoad, type RoundResult } from './smp-load.ts';
+import { f1, pct, report, type ModeResult } from './relay-report.ts';
+import { SmpLoad, type RoundResult, type SendPath } from './smp-load.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -84,30 +108,18 @@ const P = {
   modes: String(a.modes).split(','),
   serializeClientWrites: !a['raw-client'],
 };
+const MODES: Readonly<Record<string, () => Promise<ModeUnderTest>>> = {
+  embedded: embeddedMode,
+  cluster: () => clusterMode(P.gateways, P.stores),
+  proxied: proxiedMode,
+};
+for (const m of P.modes) if (!(m in MODES)) throw new RangeError(`unknown mode ${m}`);
 const perRound = Math.floor((P.messages - P.warmup) / P.rounds);
 const inflight = P.queues * P.window;
 const connections = P.senders + P.recipients;
+/** apps/relay's PROXY_CLIENT_CONCURRENCY default (upstream `[PROXY] client_concurrency`). */
+const PROXY_CLIENT_CONCURRENCY = 32;
 
-interface ModeResult {
-  readonly name: string;
-  readonly rounds: RoundResult[];
-  /** CPU seconds per 10k messages per process group, one value per round. */
-  readonly cpu: Map<string, number[]>;
-  readonly notes: readonly string[];
-  /** Undefined when the floor failed (the reason is printed). */
-  readonly pg: PgFloorResult | undefined;
-  readonly pgPoolSize: number;
-  readonly errorSamples: readonly string[];
-  /** pg_stat_database deltas over the measured rounds, per message. */
-  readonly db: DbCounters;
-}
-
-const pct = (xs: readonly number[], p: number): number => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
-};
-const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '–');
-const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '–');
 const log = (s: string): void => console.log(s);
 
 let current: ModeUnderTest | undefined;
@@ -121,7 +133,17 @@ process.once('SIGINT', () => abort('interrupted', 130));
 // Whatever fails asynchronously, the processes, temp directories and databases are removed.
 process.once('uncaughtException', (e) => abort(`failed: ${String(e).slice(0, 300)}`, 1));
 
-async function runMode(start: () => Promise<ModeUnderTest>): Promise<ModeResult> {
+/** Accumulated figures of one send path of a mode. */
+interface PathAcc {
+  readonly rounds: RoundResult[];
+  readonly cpu: Map<string, number[]>;
+}
+
+const NO_DB: DbCounters = { commits: NaN, inserted: NaN, updated: NaN, deleted: NaN, read: NaN };
+/** Backends flush their statistics about once a second: let a round's settle before reading them. */
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1500));
+
+async function runMode(start: () => Promise<ModeUnderTest>): Promise<ModeResult[]> {
   const t = performance.now();
   const mode = await start();
   current = mode;
@@ -133,45 +155,58 @@ async function runMode(start: () => Promise<ModeUnderTest>): Promise<ModeResult>
       recipientConnections: P.recipients,
       window: P.window,
       serializeClientWrites: P.serializeClientWrites,
+      ...(mode.proxy && { proxy: { addrs: mode.proxy.senderAddrs, relay: mode.proxy.relay } }),
     });
-    const rounds: RoundResult[] = [];
-    const cpu = new Map<string, number[]>();
-    let db0: DbCounters | undefined;
+    // With a proxy, direct and proxied rounds alternate over the same queues, relays and clients,
+    // so both paths see the same machine (this one is shared and its load drifts).
+    const paths: SendPath[] = mode.proxy ? ['direct', 'proxied'] : ['direct'];
+    // Row names; a mode with a proxy is `proxied`: A the proxy, B the queues' relay.
+    const label = (p: SendPath): string =>
+      mode.proxy ? (p === 'direct' ? 'direct → B' : 'proxied A → B') : mode.name;
+    // A mode sends --messages in total: with two paths, half on each.
+    const warmup = Math.floor(P.warmup / paths.length);
+    const size = Math.floor(perRound / paths.length);
+    const acc = new Map<SendPath, PathAcc>(paths.map((p) => [p, { rounds: [], cpu: new Map() }]));
     let db: DbCounters | undefined;
     try {
-      const w = await load.round(P.warmup, P.roundCapMs);
-      log(`[${mode.name}] warm-up: ${w.messages} messages in ${f1(w.seconds)} s`);
-      // Backends flush their statistics about once a second: let the warm-up's settle first.
-      await new Promise((r) => setTimeout(r, 1500));
-      db0 = await dbCounters(mode.pgAdminUrl, mode.pgDatabase);
-      for (let r = 0; r < P.rounds && !interrupted; r++) {
-        const s0 = snapshotCpu(mode.cpuGroups);
-        const c0 = ownCpuSeconds();
-        const res = await load.round(perRound, P.roundCapMs);
-        const c1 = ownCpuSeconds();
-        const d = cpuDelta(s0, snapshotCpu(mode.cpuGroups));
-        d.set('load generator (bench)', c1 - c0);
-        for (const [k, v] of d) {
-          const list = cpu.get(k) ?? [];
-          list.push((v / Math.max(1, res.messages)) * 10_000);
-          cpu.set(k, list);
-        }
-        rounds.push(res);
-        const u = res.unfinished;
-        log(
-          `[${mode.name}] round ${r + 1}: ${res.messages} msgs in ${f1(res.seconds)} s = ` +
-            `${fmt(res.messages / res.seconds)} msgs/s, p50 ${f1(pct(res.latenciesMs, 0.5))} ms, ` +
-            `p99 ${f1(pct(res.latenciesMs, 0.99))} ms, errors ${res.errors}` +
-            (res.capped ? ` — CAPPED, unfinished: ${JSON.stringify(u)}` : ''),
-        );
+      for (const p of paths) {
+        const w = await load.round(warmup, P.roundCapMs, p);
+        log(`[${label(p)}] warm-up: ${w.messages} messages in ${f1(w.seconds)} s`);
       }
-      await new Promise((r) => setTimeout(r, 1500));
+      await settle();
+      const db0 = await dbCounters(mode.pgAdminUrl, mode.pgDatabase);
+      for (let r = 0; r < P.rounds && !interrupted; r++)
+        for (const p of paths) {
+          const a = acc.get(p) as PathAcc;
+          const s0 = snapshotCpu(mode.cpuGroups);
+          const c0 = ownCpuSeconds();
+          const res = await load.round(size, P.roundCapMs, p);
+          const c1 = ownCpuSeconds();
+          const d = cpuDelta(s0, snapshotCpu(mode.cpuGroups));
+          d.set('load generator (bench)', c1 - c0);
+          for (const [k, v] of d) {
+            const list = a.cpu.get(k) ?? [];
+            list.push((v / Math.max(1, res.messages)) * 10_000);
+            a.cpu.set(k, list);
+          }
+          a.rounds.push(res);
+          const u = res.unfinished;
+          log(
+            `[${label(p)}] round ${r + 1}: ${res.messages} msgs in ${f1(res.seconds)} s = ` +
+              `${fmt(res.messages / res.seconds)} msgs/s, p50 ${f1(pct(res.latenciesMs, 0.5))} ms, ` +
+              `p99 ${f1(pct(res.latenciesMs, 0.99))} ms, errors ${res.errors}` +
+              (res.capped ? ` — CAPPED, unfinished: ${JSON.stringify(u)}` : ''),
+          );
+        }
+      // Over all measured rounds of the mode: the store's work is the same on both paths, and idle
+      // backends may flush a round's statistics only seconds later, i.e. into the next round.
+      await settle();
       const db1 = await dbCounters(mode.pgAdminUrl, mode.pgDatabase);
       const n = Math.max(
         1,
-        rounds.reduce((x, r) => x + r.messages, 0),
+        [...acc.values()].reduce((x, a) => x + a.rounds.reduce((y, r) => y + r.messages, 0), 0),
       );
-      const per = (k: keyof DbCounters): number => (db1[k] - (db0?.[k] ?? 0)) / n;
+      const per = (k: keyof DbCounters): number => (db1[k] - db0[k]) / n;
       db = {
         commits: per('commits'),
         inserted: per('inserted'),
@@ -195,83 +230,31 @@ async function runMode(start: () => Promise<ModeUnderTest>): Promise<ModeResult>
       log(`[${mode.name}] database floor failed: ${String(e).slice(0, 200)}`);
       return undefined;
     });
-    return {
-      name: mode.name,
-      rounds,
-      cpu,
-      notes: mode.notes,
-      pg,
-      pgPoolSize: mode.pgPoolSize,
-      errorSamples: load.errorSamples,
-      db,
-    };
+    return paths.map((p, i) => {
+      const a = acc.get(p) as PathAcc;
+      return {
+        name: label(p),
+        mode: mode.name,
+        path: p,
+        rounds: a.rounds,
+        cpu: a.cpu,
+        notes: mode.notes,
+        pg,
+        pgPoolSize: mode.pgPoolSize,
+        // The samples are the mode's (both paths): printed once, with its first row.
+        errorSamples: i === 0 ? load.errorSamples : [],
+        db: db ?? NO_DB,
+      };
+    });
   } finally {
     await mode.stop();
     current = undefined;
   }
 }
 
-function report(results: readonly ModeResult[], tls: TlsFloorResult): void {
-  log('\n=== Results (medians of the measured rounds) ===');
-  const head =
-    `${'mode'.padEnd(18)} ${'msgs/s'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ` +
-    `${'blk in/out'.padStart(11)} ${'TLS floor'.padStart(10)} ${'ratio'.padStart(6)} ` +
-    `${'DB floor'.padStart(9)} ${'ratio'.padStart(6)} ${'errors'.padStart(6)}`;
-  log(head);
-  log('-'.repeat(head.length));
-  for (const m of results) {
-    const rate = median(m.rounds.map((r) => r.messages / r.seconds));
-    const msgs = m.rounds.reduce((s, r) => s + r.messages, 0);
-    const bin = m.rounds.reduce((s, r) => s + r.blocksIn, 0) / msgs;
-    const bout = m.rounds.reduce((s, r) => s + r.blocksOut, 0) / msgs;
-    const tlsMsgs = tls.blocksPerSec / ((bin + bout) / 2);
-    const errors = m.rounds.reduce((s, r) => s + r.errors, 0);
-    const dbFloor = m.pg?.msgsPerSec ?? NaN;
-    log(
-      `${m.name.padEnd(18)} ${fmt(rate).padStart(7)} ` +
-        `${f1(median(m.rounds.map((r) => pct(r.latenciesMs, 0.5)))).padStart(8)} ` +
-        `${f1(median(m.rounds.map((r) => pct(r.latenciesMs, 0.99)))).padStart(8)} ` +
-        `${`${f2(bin)}/${f2(bout)}`.padStart(11)} ${fmt(tlsMsgs).padStart(10)} ` +
-        `${f2(rate / tlsMsgs).padStart(6)} ${(m.pg ? fmt(dbFloor) : '–').padStart(9)} ` +
-        `${f2(rate / dbFloor).padStart(6)} ${String(errors).padStart(6)}`,
-    );
-  }
-  log(
-    `\nTLS floor: ${fmt(tls.blocksPerSec)} echoed 16 KB blocks/s (${tls.negotiated}, ` +
-      `${connections} connections × ${Math.ceil(inflight / connections)} blocks in flight); ` +
-      `CPU per 10k blocks: echo server ${f2(tls.serverCpuPer10kBlocks)} s, client ${f2(tls.clientCpuPer10kBlocks)} s`,
-  );
-  for (const m of results)
-    if (m.pg)
-      log(
-        `DB floor (${m.name}): PostgreSQL ${m.pg.serverVersion}, ${fmt(m.pg.msgsPerSec)} msgs/s ` +
-          `(pool ${m.pgPoolSize}, ${inflight} in flight); CPU per 10k msgs: backends ` +
-          `${f2(m.pg.backendCpuPer10k)} s, client ${f2(m.pg.clientCpuPer10k)} s`,
-      );
-
-  log('\nCPU seconds per 10,000 messages (median of rounds)');
-  for (const m of results) {
-    log(`  ${m.name}`);
-    let total = 0;
-    for (const [k, v] of m.cpu) {
-      const x = median(v);
-      total += x;
-      log(`    ${k.padEnd(26)} ${f2(x).padStart(8)}`);
-    }
-    log(`    ${'total'.padEnd(26)} ${f2(total).padStart(8)}`);
-    log(
-      `    database work per message (pg_stat_database): ${f2(m.db.commits)} commits, rows ` +
-        `${f2(m.db.inserted)} inserted, ${f2(m.db.updated)} updated, ${f2(m.db.deleted)} deleted, ` +
-        `${f2(m.db.read)} read`,
-    );
-    for (const n of m.notes) log(`    note: ${n}`);
-    if (m.errorSamples.length > 0) log(`    first errors: ${m.errorSamples.join(' | ')}`);
-  }
-}
-
 const started = performance.now();
 const cpu0 = cpus()[0];
-log('relay benchmark — SMP relay end to end, embedded vs distributed');
+log('relay benchmark — SMP relay end to end: embedded, distributed, direct vs proxied');
 log(
   `machine: ${cpus().length} cores (${cpu0?.model ?? '?'}), Linux ${release()}, node ${process.version}, ` +
     `load average at start ${loadavg()
@@ -281,9 +264,17 @@ log(
 log(
   `parameters: ${P.queues} queues, ${P.senders} sender + ${P.recipients} recipient connections, ` +
     `window ${P.window} per queue (${inflight} messages in flight), ${P.messages} messages per mode = ` +
-    `warm-up ${P.warmup} + ${P.rounds} rounds × ${perRound}, round cap ${P.roundCapMs / 1000} s` +
+    `warm-up ${P.warmup} + ${P.rounds} rounds × ${perRound} (proxied: half of each on each path), ` +
+    `round cap ${P.roundCapMs / 1000} s` +
     (P.serializeClientWrites ? '' : ', RAW client (block-order bug not worked around)'),
 );
+const perSender = Math.ceil(inflight / Math.max(1, P.senders));
+if (P.modes.includes('proxied') && perSender > PROXY_CLIENT_CONCURRENCY)
+  log(
+    `note: ${perSender} SENDs in flight per sender connection; the proxy runs at most ` +
+      `${PROXY_CLIENT_CONCURRENCY} PFWDs of a connection at a time (PROXY_CLIENT_CONCURRENCY) and ` +
+      `stops reading the rest, so proxied rounds have at most ${PROXY_CLIENT_CONCURRENCY * P.senders} in flight at A`,
+  );
 
 log(`\nTLS floor (${connections} connections, ${P.floorMs} ms rounds)…`);
 const tls = await tlsFloor({
@@ -299,11 +290,9 @@ log(`TLS floor: ${fmt(tls.blocksPerSec)} blocks/s (${tls.negotiated})`);
 const results: ModeResult[] = [];
 for (const m of P.modes) {
   if (interrupted) break;
-  if (m === 'embedded') results.push(await runMode(embeddedMode));
-  else if (m === 'cluster') results.push(await runMode(() => clusterMode(P.gateways, P.stores)));
-  else throw new RangeError(`unknown mode ${m}`);
+  results.push(...(await runMode(MODES[m] as () => Promise<ModeUnderTest>)));
 }
-report(results, tls);
+report(results, tls, { connections, inflight });
 log(
   `\nload average at end ${loadavg()
     .map((x) => x.toFixed(2))

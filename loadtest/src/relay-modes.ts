@@ -1,6 +1,7 @@
-// The two ways the relay runs in the benchmark, each with the processes whose CPU is accounted:
-// embedded (apps/relay: one Node process plus its embedded PostgreSQL) and distributed
-// (apps/smp-gateway ×N + apps/queue-store ×M over nats-server and the local PostgreSQL), both
+// The ways the relay runs in the benchmark, each with the processes whose CPU is accounted:
+// embedded (apps/relay: one Node process plus its embedded PostgreSQL), distributed
+// (apps/smp-gateway ×N + apps/queue-store ×M over nats-server and the local PostgreSQL), and
+// proxied (two embedded relays, A as the senders' proxy for queues on B, spec smp.md §7.11), all
 // started by libs/testing's launchers, which never leave processes or databases behind.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,11 @@ export interface ModeUnderTest {
   readonly pgDatabase: string;
   /** Store connection pool size in total (the database floor uses the same). */
   readonly pgPoolSize: number;
+  /**
+   * Private message routing: sender connections to `senderAddrs` (a proxy relay) with sessions to
+   * `relay` (the relay of `senderAddrs` above); the bench then measures both paths.
+   */
+  readonly proxy?: { readonly senderAddrs: readonly string[]; readonly relay: string };
   stop(): Promise<void>;
 }
 
@@ -66,7 +72,8 @@ export async function embeddedMode(): Promise<ModeUnderTest> {
   }
 }
 
-function describeEmbedded(relay: EmbeddedRelay): ModeUnderTest {
+/** `label` names the relay in CPU rows when a mode runs more than one ('' for one). */
+function describeEmbedded(relay: EmbeddedRelay, label = ''): ModeUnderTest {
   const pid = relay.pid;
   if (pid === undefined) throw new Error('the relay is not running');
   // The embedded cluster's superuser password and port, as apps/relay wrote them under DATA_DIR.
@@ -79,9 +86,9 @@ function describeEmbedded(relay: EmbeddedRelay): ModeUnderTest {
     senderAddrs: [relay.address],
     recipientAddrs: [relay.address],
     cpuGroups: [
-      { name: 'relay (node)', select: selfOnly(pid) },
+      { name: `relay ${label}${label && ' '}(node)`, select: selfOnly(pid) },
       {
-        name: 'embedded postgres',
+        name: `embedded postgres${label && ' '}${label}`,
         select: (procs) => descendants(pid, procs).filter((p) => p.pid !== pid),
         includeReaped: true,
       },
@@ -94,6 +101,39 @@ function describeEmbedded(relay: EmbeddedRelay): ModeUnderTest {
     pgPoolSize: STORE_POOL_SIZE,
     stop: () => relay.stop(),
   };
+}
+
+/**
+ * Two `apps/relay` processes, each with its own DATA_DIR, identity and embedded PostgreSQL: A (the
+ * proxy) and B (the queues' relay). Direct senders and every recipient use B; proxied senders A.
+ */
+export async function proxiedMode(): Promise<ModeUnderTest> {
+  const started = await Promise.allSettled([startEmbeddedRelay(), startEmbeddedRelay()]);
+  const up = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const stop = async (): Promise<void> => {
+    await Promise.all(up.map((r) => r.stop()));
+  };
+  try {
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [a, b] = up as [EmbeddedRelay, EmbeddedRelay];
+    const ma = describeEmbedded(a, 'A');
+    const mb = describeEmbedded(b, 'B');
+    return {
+      ...mb,
+      name: 'proxied',
+      cpuGroups: [...ma.cpuGroups, ...mb.cpuGroups],
+      notes: [
+        'embedded postgres A/B = every descendant of relay A/B (postmaster, backends, walwriter, …), incl. exited backends',
+        'A and B run during both paths: direct rounds (senders on B) and proxied rounds (senders on A) alternate',
+      ],
+      proxy: { senderAddrs: [a.address], relay: b.address },
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }
 
 /** `gateways` gateways and `stores` stores as separate processes over NATS and the local PostgreSQL. */

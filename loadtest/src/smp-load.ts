@@ -2,11 +2,13 @@
 // loop of `window` messages in flight per queue. A message counts when its SEND was answered OK, its
 // MSG reached the subscriber and the subscriber's ACK was answered; latency is SEND issued → MSG
 // received. Messages of one queue arrive in order (spec smp.md §7.3), so each MSG is matched to the
-// oldest undelivered SEND of its queue without opening the body.
+// oldest undelivered SEND of its queue without opening the body. With `proxy`, each queue also has a
+// sender connection to a proxy relay, and a round either SENDs directly or through the proxy
+// (private message routing, spec smp.md §7.11): the same queues, keys and recipients either way.
 import { nodeProvider } from '@simplex-relay/node-crypto';
 import { generateKeyPair, maxMessageLength } from '@simplex-relay/protocol';
 import type { EntityId, PrivateKey } from '@simplex-relay/protocol';
-import { SmpClient, type SmpEvent } from '@simplex-relay/smp-client';
+import { SmpClient, type ProxiedRelay, type SmpEvent } from '@simplex-relay/smp-client';
 
 /** Shape of the load. */
 export interface LoadOptions {
@@ -22,6 +24,20 @@ export interface LoadOptions {
    * answered `ERR BLOCK`, their SENDs never answered.
    */
   readonly serializeClientWrites: boolean;
+  /**
+   * Private message routing: also `senderConnections` clients to `addrs` (round-robin), each with
+   * one proxy session (`PRXY`) to `relay`, the relay of the direct senders; rounds pick the path.
+   */
+  readonly proxy?: { readonly addrs: readonly string[]; readonly relay: string };
+}
+
+/** How a round's SENDs reach the relay: on a direct connection, or as `PFWD` through the proxy. */
+export type SendPath = 'direct' | 'proxied';
+
+/** A sender connection to the proxy and its session with the relay (one `PRXY` per connection). */
+interface ProxiedSender {
+  readonly conn: Conn;
+  readonly session: ProxiedRelay;
 }
 
 /** One measured round. */
@@ -63,6 +79,8 @@ interface InFlight {
 interface Queue {
   readonly rcv: Conn;
   readonly snd: Conn;
+  /** The proxied sender of this queue (the same index among proxied senders as `snd`). */
+  readonly psnd: ProxiedSender | undefined;
   readonly rcvId: EntityId;
   readonly sndId: EntityId;
   readonly rcvKey: PrivateKey;
@@ -114,6 +132,7 @@ export class SmpLoad {
   private failed = 0;
   private errors = 0;
   private stopped = true;
+  private path: SendPath = 'direct';
   private latencies: number[] = [];
   private lastCompletion = 0;
   private wake: (() => void) | undefined;
@@ -123,20 +142,23 @@ export class SmpLoad {
   private constructor(
     private readonly senders: Conn[],
     private readonly recipients: Conn[],
+    private readonly proxied: ProxiedSender[],
     private readonly opts: LoadOptions,
   ) {}
 
   /**
    * Connects `senderConnections` clients round-robin over `senderAddrs` and `recipientConnections`
    * over `recipientAddrs`, creates the queues on recipient connections (subscribed) and secures
-   * them from sender connections (SKEY). Keys are Ed25519, as the SimpleX agent's defaults.
+   * them from sender connections (SKEY). Keys are Ed25519, as the SimpleX agent's defaults. With
+   * `opts.proxy`, connects the proxied senders and opens their sessions (queues are secured
+   * directly; the same sender key signs both paths' SENDs).
    */
   static async setup(
     senderAddrs: readonly string[],
     recipientAddrs: readonly string[],
     opts: LoadOptions,
   ): Promise<SmpLoad> {
-    const load = new SmpLoad([], [], opts);
+    const load = new SmpLoad([], [], [], opts);
     try {
       const connect = async (addr: string, events: boolean): Promise<Conn> => {
         const client = await SmpClient.connect(addr, {
@@ -157,6 +179,12 @@ export class SmpLoad {
         );
       for (let i = 0; i < opts.senderConnections; i++)
         load.senders.push(await connect(senderAddrs[i % senderAddrs.length] as string, false));
+      const proxy = opts.proxy;
+      if (proxy)
+        for (let i = 0; i < opts.senderConnections; i++) {
+          const conn = await connect(proxy.addrs[i % proxy.addrs.length] as string, false);
+          load.proxied.push({ conn, session: await conn.client.createProxySession(proxy.relay) });
+        }
       const version = load.senders[0]?.client.params.version ?? 18;
       load.body = nodeProvider.randomBytes(opts.bodyBytes ?? maxMessageLength(version));
       const R = opts.recipientConnections;
@@ -168,7 +196,8 @@ export class SmpLoad {
           // Every (recipient, sender) connection pair over R×S consecutive queues: with two
           // gateways, half the queues cross gateways and half do not.
           const rcv = load.recipients[i % R] as Conn;
-          const snd = load.senders[Math.floor(i / R) % S] as Conn;
+          const s = Math.floor(i / R) % S;
+          const snd = load.senders[s] as Conn;
           const rcvKey = generateKeyPair(nodeProvider, 'ed25519');
           const q = await rcv.client.createQueue({
             rcvAuthKey: rcvKey,
@@ -181,6 +210,7 @@ export class SmpLoad {
           const queue: Queue = {
             rcv,
             snd,
+            psnd: load.proxied[s],
             rcvId: q.rcvId,
             sndId: q.sndId,
             rcvKey: rcvKey.priv,
@@ -206,8 +236,17 @@ export class SmpLoad {
   /**
    * Sends `messages` messages (about evenly over the queues) and waits until each is complete, or
    * until `capMs` has passed (then no more SENDs are issued and in-flight ones get `drainMs`).
+   * `path` 'proxied' needs `LoadOptions.proxy`.
    */
-  async round(messages: number, capMs: number, drainMs = 10_000): Promise<RoundResult> {
+  async round(
+    messages: number,
+    capMs: number,
+    path: SendPath = 'direct',
+    drainMs = 10_000,
+  ): Promise<RoundResult> {
+    if (path === 'proxied' && this.proxied.length === 0)
+      throw new RangeError('a proxied round needs LoadOptions.proxy');
+    this.path = path;
     this.target = messages;
     this.issued = 0;
     this.completed = 0;
@@ -243,18 +282,19 @@ export class SmpLoad {
       ]);
     }
     this.wake = undefined;
+    const senders = path === 'proxied' ? this.proxied.map((p) => p.conn) : this.senders;
     const unfinished = {
       sendOk: 0,
       msg: 0,
       ackAnswer: 0,
-      sendOkByConnection: this.senders.map(() => 0),
+      sendOkByConnection: senders.map(() => 0),
     };
     for (const q of this.queues)
       for (const m of q.inflight) {
         if (m.failed) continue;
         if (!m.ok) {
           unfinished.sendOk++;
-          const i = this.senders.indexOf(q.snd);
+          const i = senders.indexOf(path === 'proxied' ? (q.psnd?.conn as Conn) : q.snd);
           unfinished.sendOkByConnection[i] = (unfinished.sendOkByConnection[i] ?? 0) + 1;
         }
         if (!m.delivered) unfinished.msg++;
@@ -275,20 +315,22 @@ export class SmpLoad {
   /** Closes every connection. */
   async close(): Promise<void> {
     this.stopped = true;
-    await Promise.all(
-      [...this.senders, ...this.recipients].map((c) => c.client.close().catch(() => undefined)),
-    );
+    await Promise.all(this.conns().map((c) => c.client.close().catch(() => undefined)));
+  }
+
+  private conns(): Conn[] {
+    return [...this.senders, ...this.proxied.map((p) => p.conn), ...this.recipients];
   }
 
   private blocksWritten(): number {
     let n = 0;
-    for (const c of [...this.senders, ...this.recipients]) n += c.client.blocksSent;
+    for (const c of this.conns()) n += c.client.blocksSent;
     return n;
   }
 
   private blocksRead(): number {
     let n = 0;
-    for (const c of [...this.senders, ...this.recipients]) n += c.bytesRead;
+    for (const c of this.conns()) n += c.bytesRead;
     return Math.round(n / BLOCK);
   }
 
@@ -308,7 +350,17 @@ export class SmpLoad {
       failed: false,
     };
     q.inflight.push(m);
-    q.snd.client.sendMessage(q.sndId, q.sndKey, this.body).then(
+    const sent =
+      this.path === 'proxied' && q.psnd
+        ? q.psnd.conn.client.proxySendMessage(
+            q.psnd.session,
+            q.sndId,
+            q.sndKey,
+            { notification: false },
+            this.body,
+          )
+        : q.snd.client.sendMessage(q.sndId, q.sndKey, this.body);
+    sent.then(
       () => {
         m.ok = true;
         this.settle(q);

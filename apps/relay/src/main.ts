@@ -1,4 +1,5 @@
-// `npm start`: the whole SMP relay in one process on embedded defaults (see README).
+// `npm start`: the whole SMP relay (and the XFTP file relay) in one process on embedded defaults
+// (see README).
 import { ConfigError } from '@simplex-relay/config';
 import { JsonLogger } from '@simplex-relay/observability';
 import { loadRelayConfig } from './relay.config.ts';
@@ -18,6 +19,12 @@ const log = new JsonLogger('Relay', cfg.LOG_LEVEL);
 const relay = await startRelay(cfg, log);
 console.log(`SMP relay listening on port ${relay.port}`);
 console.log(`Server address: ${relay.address}`);
+if (relay.xftpAddress !== undefined) {
+  console.log(`XFTP relay listening on port ${relay.xftpPort}`);
+  console.log(`XFTP server address: ${relay.xftpAddress}`);
+}
+if (relay.controlPort !== undefined)
+  console.log(`Control port: 127.0.0.1:${relay.controlPort} (nc 127.0.0.1 ${relay.controlPort})`);
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

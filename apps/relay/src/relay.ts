@@ -15,6 +15,7 @@ import {
   Gateway,
   gatewayTlsFromCredentials,
   prometheusGatewayMetrics,
+  prometheusProxyMetrics,
 } from '@simplex-relay/gateway';
 import {
   loadServerCredentials,
@@ -38,8 +39,10 @@ import {
   startStoreStack,
   type StoreStack,
 } from '@simplex-relay/queue-service';
+import { loadOrCreateControlPasswords } from './control-passwords.ts';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded-db.ts';
 import type { RelayConfig } from './relay.config.ts';
+import { startEmbeddedXftp } from './xftp.ts';
 
 /** A running relay. */
 export interface Relay {
@@ -47,6 +50,11 @@ export interface Relay {
   readonly address: string;
   readonly port: number;
   readonly fingerprint: string;
+  /** The control port on 127.0.0.1, when CONTROL_PORT is set. */
+  readonly controlPort?: number;
+  /** `xftp://<fingerprint>[:<password>]@<host>:<port>` of the XFTP relay, when XFTP_ENABLED. */
+  readonly xftpAddress?: string;
+  readonly xftpPort?: number;
   stop(): Promise<void>;
 }
 
@@ -104,6 +112,7 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
       service: {
         allowNewQueues: cfg.NEW_QUEUES,
         messageTtlSec: cfg.EXPIRE_MESSAGES_DAYS * 86_400,
+        dailyBlockQueueQuota: cfg.DAILY_BLOCK_QUEUE_QUOTA,
         ...(password && { newQueueBasicAuth: password }),
       },
       metrics: prometheusQueueServiceMetrics(registry),
@@ -122,6 +131,13 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
     stops.push(() => store.stop());
 
     const { tls, identity } = gatewayTlsFromCredentials(creds);
+    const control =
+      cfg.CONTROL_PORT > 0
+        ? await loadOrCreateControlPasswords(dataDir, {
+            admin: cfg.CONTROL_PORT_ADMIN_PASSWORD,
+            user: cfg.CONTROL_PORT_USER_PASSWORD,
+          })
+        : undefined;
     const gateway = new Gateway({
       transport,
       subjects,
@@ -130,11 +146,33 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
       identity,
       provider: nodeProvider,
       ...(password && { serverPassword: password }),
+      proxy: {
+        allowSmpProxy: cfg.ALLOW_SMP_PROXY,
+        clientConcurrency: cfg.PROXY_CLIENT_CONCURRENCY,
+        connectTimeoutMs: cfg.PROXY_CONNECT_TIMEOUT_MS,
+      },
+      proxyMetrics: prometheusProxyMetrics(registry),
+      ...(control && {
+        controlPort: {
+          port: cfg.CONTROL_PORT,
+          host: '127.0.0.1',
+          adminPassword: asciiBytes(control.admin),
+          userPassword: asciiBytes(control.user),
+        },
+      }),
       logger: looseLogger(log.child('Gateway')),
       metrics: prometheusGatewayMetrics(registry),
     });
     const bound = await gateway.listen(cfg.SMP_PORT, cfg.SMP_BIND);
     stops.push(() => gateway.close());
+    // Never the passwords themselves: only where the generated ones are kept.
+    if (control?.file !== undefined)
+      log.info('control port passwords are kept in a file', { file: control.file });
+
+    const xftp = cfg.XFTP_ENABLED
+      ? await startEmbeddedXftp(cfg, dataDir, databaseUrl, registry, log.child('XftpServer'))
+      : undefined;
+    if (xftp) stops.push(() => xftp.stop());
 
     if (cfg.OPS_PORT > 0) {
       const ops = await startOpsServer(
@@ -158,6 +196,8 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
       address,
       port: bound.port,
       fingerprint: encodeBase64Url(identity.keyHash),
+      ...(gateway.controlAddress && { controlPort: gateway.controlAddress.port }),
+      ...(xftp && { xftpAddress: xftp.address, xftpPort: xftp.port }),
       stop: stopAll,
     };
   } catch (e) {

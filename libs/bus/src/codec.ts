@@ -28,9 +28,11 @@ const OP_RESUB = 0x53; // 'S'
 const R_TRANSMISSIONS = 0x54; // 'T'
 const R_REDIRECT = 0x46; // 'F'
 
-const header = (w: Writer, kind: number): Writer => w.byte(BUS_VERSION).byte(kind);
+/** Writes BUS_VERSION and the kind byte (shared with operator-codec.ts). */
+export const header = (w: Writer, kind: number): Writer => w.byte(BUS_VERSION).byte(kind);
 
-const readHeader = (d: Decoder, kinds: readonly number[]): number => {
+/** Reads and checks BUS_VERSION and the kind byte. */
+export const readHeader = (d: Decoder, kinds: readonly number[]): number => {
   const v = d.byte();
   if (v !== BUS_VERSION) d.fail(`unsupported bus version ${v}`);
   const k = d.byte();
@@ -38,8 +40,9 @@ const readHeader = (d: Decoder, kinds: readonly number[]): number => {
   return k;
 };
 
-const writeText = (w: Writer, s: string): Writer => w.bytes(asciiBytes(s));
-const readText = (d: Decoder): string => bytesAscii(d.bytes());
+/** A bus ID or other ASCII text as a short string. */
+export const writeText = (w: Writer, s: string): Writer => w.bytes(asciiBytes(s));
+export const readText = (d: Decoder): string => bytesAscii(d.bytes());
 
 const writeIds = (w: Writer, ids: readonly { kind: SubKind; id: Uint8Array }[]): void => {
   w.word16(ids.length);

@@ -3,6 +3,7 @@
 // virtual shard, and everything a store sends back to a gateway (answers and events alike) travels
 // on that gateway's one inbound subject, so per (store, gateway) pair it arrives in the order the
 // store produced it — an ACK's answer can never overtake the MSG event the store pushed after it.
+import type { BlockingInfo } from '@simplex-relay/protocol';
 
 /** Version of the binary payloads below; the first byte of every bus message. */
 export const BUS_VERSION = 1;
@@ -129,4 +130,65 @@ export interface StoreHeartbeat {
 export interface GatewayHeartbeat {
   readonly gatewayId: string;
   readonly epoch: bigint;
+}
+
+// Operator actions (upstream control port `block`/`unblock`/`delete`/`status`, `Server.hs: CPBlock,
+// CPUnblock, CPDelete, CPStatus`; spec smp.md §8.8). A requester (the control port of a gateway, later
+// the admin API) sends one request to the store owning the queue's vshard, on that store's operator
+// subject; the store answers on the requester's operator-answer subject. Kept apart from the SMP
+// request path: no connection, no corrId, and an answer is one message.
+
+/** Which queue an operator request is about: by sender ID (upstream's handle) or recipient ID. */
+export type OperatorQueueRef =
+  { readonly senderId: Uint8Array } | { readonly recipientId: Uint8Array };
+
+/** The action; `block` carries upstream `BlockingInfo` (reason and optional client notice). */
+export type OperatorAction =
+  | { readonly type: 'block'; readonly info: BlockingInfo }
+  | { readonly type: 'unblock' }
+  | { readonly type: 'delete' }
+  | { readonly type: 'status' };
+
+/** Requester → store. */
+export interface OperatorRequest {
+  /** Bus ID the answer goes to (`Subjects.operatorAnswers`). */
+  readonly requesterId: string;
+  /** Echoed in the answer. */
+  readonly requestId: number;
+  /** The vshard the requester routed by: a store that does not own it answers `NOT_OWNER`. */
+  readonly vshard: number;
+  readonly queue: OperatorQueueRef;
+  readonly action: OperatorAction;
+}
+
+/** A queue's status as upstream `ServerEntityStatus` (same shape as the queue store's). */
+export type OperatorQueueStatus =
+  | { readonly kind: 'active' }
+  | { readonly kind: 'off' }
+  | ({ readonly kind: 'blocked' } & BlockingInfo);
+
+/**
+ * Why an operator request failed: `NOT_FOUND` no such queue (upstream answers `AUTH`), `QUOTA` the
+ * daily block quota is used up, `OFF` unblock of a suspended queue, `NOT_OWNER` the store does not
+ * own the vshard (the shard moved: ask the new owner), `INTERNAL` the store failed.
+ */
+export type OperatorError = 'NOT_FOUND' | 'QUOTA' | 'OFF' | 'NOT_OWNER' | 'INTERNAL';
+
+/**
+ * The outcome. `status` is the status before the action (block, unblock, delete) or the current one
+ * (`status`); `status` also returns the queue mode and `updatedAt` (UTC day, epoch seconds).
+ */
+export type OperatorOutcome =
+  | {
+      readonly ok: true;
+      readonly status: OperatorQueueStatus;
+      readonly queue?: { readonly mode: 'M' | 'C' | null; readonly updatedAt: number };
+    }
+  | { readonly ok: false; readonly error: OperatorError };
+
+/** Store → requester. */
+export interface OperatorAnswer {
+  readonly storeId: string;
+  readonly requestId: number;
+  readonly outcome: OperatorOutcome;
 }

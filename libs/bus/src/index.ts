@@ -14,6 +14,12 @@ export {
   MAX_BUS_MESSAGE,
 } from './codec.ts';
 export {
+  encodeOperatorRequest,
+  decodeOperatorRequest,
+  encodeOperatorAnswer,
+  decodeOperatorAnswer,
+} from './operator-codec.ts';
+export {
   ShardRouter,
   DEFAULT_VSHARD_COUNT,
   SERVER_ID_LENGTH,

@@ -1,6 +1,7 @@
-// NATS subjects of the bus. Two per process, never one per queue (house rule: no per-queue
-// subscriptions): a store listens on its own subject, a gateway on its own. The prefix separates
-// clusters and test runs sharing one nats-server.
+// NATS subjects of the bus. A few per process, never one per queue (house rule: no per-queue
+// subscriptions): a store listens on its own request and operator subjects, a gateway on its own
+// inbound and operator-answer subjects. The prefix separates clusters and test runs sharing one
+// nats-server.
 
 /** Subject names under a prefix such as `smp` (tests use a unique prefix per run). */
 export class Subjects {
@@ -15,6 +16,14 @@ export class Subjects {
   /** Everything for one gateway: answers and events, in store order. */
   gateway(gatewayId: string): string {
     return `${this.prefix}.gw.${token(gatewayId)}`;
+  }
+  /** Operator requests (block, unblock, delete, status) for one store instance. */
+  operator(storeId: string): string {
+    return `${this.prefix}.op.${token(storeId)}`;
+  }
+  /** Answers to one requester's operator requests (a gateway's control port). */
+  operatorAnswers(requesterId: string): string {
+    return `${this.prefix}.opa.${token(requesterId)}`;
   }
   /** Store heartbeats (shard ownership). */
   get storeHeartbeat(): string {

@@ -5,15 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { SERVER_ID_LENGTH } from '@simplex-relay/bus';
 import type { ShardRouter } from '@simplex-relay/bus';
-import { CryptoError, cbDecryptNoPad, cbNonce, dhSecret } from '@simplex-relay/protocol';
-import type {
-  BrokerMsg,
-  CheckedTransmission,
-  Command,
-  CryptoProvider,
-  ErrorType,
-} from '@simplex-relay/protocol';
-import type { SmpServerConnection } from '@simplex-relay/smp-transport';
+import type { BrokerMsg, CheckedTransmission, Command, ErrorType } from '@simplex-relay/protocol';
 
 /** A locally produced answer: the message and the entity ID it carries. */
 export interface LocalAnswer {
@@ -28,13 +20,10 @@ const err = (error: ErrorType, entityId: Uint8Array): LocalAnswer => ({
 });
 
 /**
- * The answer the gateway gives itself, or undefined when the command goes to a store.
+ * The answer the gateway gives itself, or undefined when the command goes to a store. `RFWD` never
+ * gets here: the connection hands it to forwarded.ts (`receiveForwarded`).
  */
-export function localAnswer(
-  t: CheckedTransmission<Command>,
-  conn: SmpServerConnection,
-  provider: CryptoProvider,
-): LocalAnswer | undefined {
+export function localAnswer(t: CheckedTransmission<Command>): LocalAnswer | undefined {
   const cmd = t.command;
   // No session is a service session: this server never requests TLS client certificates (§3.5,
   // §9.3), so a service signature is never valid (`verifyServiceSig`: `(Nothing, Just _)` → SERVICE)
@@ -51,45 +40,11 @@ export function localAnswer(
       // No relay sessions exist without the proxy role: `lookupSMPServerClient` finds none.
       return err({ type: 'PROXY', proxy: { type: 'NO_SESSION' } }, t.entityId);
     case 'RFWD':
-      return {
-        msg: {
-          tag: 'ERR',
-          error: forwardedCheck(t.corrId, cmd.encFwdTransmission, conn, provider),
-        },
-        entityId: EMPTY,
-      };
+      // Not reached (see above); never let it fall through to a store.
+      return err({ type: 'INTERNAL' }, EMPTY);
     default:
       return undefined;
   }
-}
-
-/**
- * `RFWD` (relay role) as far as it goes without a store: upstream `processForwardedCommand` needs the
- * session secret (none without a client hello key → `PROXY BROKER TRANSPORT NO_AUTH`) and decrypts
- * the outer layer with nonce cbNonce(corrId) (failure → `CRYPTO`). Executing the forwarded command
- * arrives with the proxy issue; until then a well-formed `RFWD` answers `INTERNAL`.
- */
-function forwardedCheck(
-  corrId: Uint8Array,
-  enc: Uint8Array,
-  conn: SmpServerConnection,
-  provider: CryptoProvider,
-): ErrorType {
-  if (conn.clientKey === undefined)
-    return {
-      type: 'PROXY',
-      proxy: { type: 'BROKER', broker: { type: 'TRANSPORT', transport: { type: 'NO_AUTH' } } },
-    };
-  const secret = dhSecret(provider, conn.clientKey, conn.sessionKeyPair.priv);
-  try {
-    cbDecryptNoPad(provider, secret, cbNonce(corrId), enc);
-  } catch (e) {
-    if (e instanceof CryptoError) return { type: 'CRYPTO' };
-    throw e;
-  } finally {
-    secret.fill(0);
-  }
-  return { type: 'INTERNAL' };
 }
 
 /** Where a store-bound command goes. */

@@ -5,11 +5,22 @@
 import { Buffer } from 'node:buffer';
 import type { CommandOp, OutTransmission, SubKind } from '@simplex-relay/bus';
 import { encodeBrokerMsg, encodeResponseTransmission } from '@simplex-relay/protocol';
-import type { BrokerMsg, CommandTag, CryptoProvider, EntityId } from '@simplex-relay/protocol';
+import type {
+  BrokerMsg,
+  CheckedTransmission,
+  Command,
+  CommandTag,
+  CryptoProvider,
+  EntityId,
+} from '@simplex-relay/protocol';
 import type { ServerTransmission, SmpServerConnection } from '@simplex-relay/smp-transport';
 import type { ShardRouter } from '@simplex-relay/bus';
 import { errCode, idsRecipientId, localAnswer, msgTag, routeCommand } from './commands.ts';
+import { receiveForwarded } from './forwarded.ts';
+import type { ForwardedCommand } from './forwarded.ts';
 import type { GatewayLogger, GatewayMetrics } from './ports.ts';
+import { ProxyLimiter } from './proxy/proxy-limiter.ts';
+import type { ProxyService } from './proxy/proxy-service.ts';
 
 const EMPTY = new Uint8Array(0);
 const INTERNAL: BrokerMsg = { tag: 'ERR', error: { type: 'INTERNAL' } };
@@ -28,6 +39,8 @@ export interface StoreBoundCommand {
   /** NEW with subscription mode `'S'`: a successful IDS subscribes the new queue. */
   readonly subscribe: boolean;
   readonly op: CommandOp;
+  /** The inner command of an `RFWD`: answered as `RRES`, never tracked as this connection's state. */
+  readonly forwarded?: ForwardedCommand;
   /** Where it goes now (a redirect changes it). */
   vshard: number;
   redirects: number;
@@ -40,6 +53,8 @@ export interface ConnectionHost {
   readonly metrics: GatewayMetrics;
   readonly logger: GatewayLogger;
   readonly maxInFlightBlocks: number;
+  /** The proxy role (`PRXY`/`PFWD`); without it commands.ts answers them as upstream with proxying off. */
+  readonly proxy?: ProxyService | undefined;
   /** Sends a block's store-bound commands on their way. */
   dispatch(job: BlockJob, cmds: StoreBoundCommand[]): void;
   /** Tells the stores to forget these IDs for this connection. */
@@ -89,6 +104,8 @@ export class GatewayConnection {
   #wake: (() => void) | undefined;
   #closed = false;
   #inFlight = 0;
+  /** Proxied commands of this connection in flight (at most `client_concurrency`). */
+  readonly #proxied: ProxyLimiter | undefined;
   /** Last block received or written (ms epoch), for the idle check. */
   lastActive = Date.now();
   /** Serializes dispatches that wait for a vshard owner, so a connection's ops reach stores in order. */
@@ -98,7 +115,10 @@ export class GatewayConnection {
     readonly connId: number,
     readonly smp: SmpServerConnection,
     private readonly host: ConnectionHost,
-  ) {}
+  ) {
+    const proxy = host.proxy;
+    this.#proxied = proxy && new ProxyLimiter(proxy.concurrency, () => this.#wakeReader());
+  }
 
   /** Negotiated SMP version. */
   get version(): number {
@@ -159,7 +179,10 @@ export class GatewayConnection {
           continue;
         }
         this.#handleBlock(b.transmissions);
-        while (this.#inFlight >= this.host.maxInFlightBlocks && !this.#closed)
+        while (
+          (this.#inFlight >= this.host.maxInFlightBlocks || this.#proxied?.saturated === true) &&
+          !this.#closed
+        )
           await new Promise<void>((r) => (this.#wake = r));
         if (this.#closed) break;
       }
@@ -196,11 +219,15 @@ export class GatewayConnection {
 
   /** `ERR INTERNAL` for a store-bound command (timeout, no owner, bad store answer). */
   internalError(cmd: StoreBoundCommand): Uint8Array {
+    const f = cmd.forwarded;
+    if (f !== undefined) return this.encode(f.proxyCorrId, EMPTY, f.error({ type: 'INTERNAL' }));
     return this.encode(cmd.op.corrId, cmd.op.entityId, INTERNAL);
   }
 
   /** Encodes a store's transmissions for a command and tracks the IDs its response gives state to. */
   applyResult(cmd: StoreBoundCommand, items: readonly OutTransmission[]): Uint8Array[] {
+    const f = cmd.forwarded;
+    if (f !== undefined) return [this.encode(f.proxyCorrId, EMPTY, f.answer(items))];
     const out: Uint8Array[] = [];
     const response = items.find((t) => t.useCorrId);
     if (response === undefined) {
@@ -228,38 +255,26 @@ export class GatewayConnection {
   #handleBlock(ts: readonly ServerTransmission[]): void {
     const job = new BlockJob(this, ts.length);
     const remote: StoreBoundCommand[] = [];
-    const { sessionId, version } = this.smp.params;
     ts.forEach((t, i) => {
       if (!t.ok)
         return job.fill(i, [this.encode(t.corrId, t.entityId, { tag: 'ERR', error: t.error })]);
       const cmd = t.command;
       this.host.metrics.command(cmd.tag);
-      const local = localAnswer(t, this.smp, this.host.provider);
+      if (cmd.tag === 'RFWD') {
+        const { provider, metrics } = this.host;
+        const r = receiveForwarded(t.corrId, cmd.encFwdTransmission, this.smp, provider, () =>
+          metrics.forwardReceived(),
+        );
+        if (r.type === 'answer') return job.fill(i, [this.encode(t.corrId, EMPTY, r.msg)]);
+        remote.push(this.#storeBound(i, r.t, r.fwd));
+        return;
+      }
+      if ((cmd.tag === 'PRXY' || cmd.tag === 'PFWD') && this.#proxied !== undefined)
+        return job.fill(i, this.#proxy(t.corrId, t.entityId, cmd));
+      const local = localAnswer(t);
       if (local !== undefined)
         return job.fill(i, [this.encode(t.corrId, local.entityId, local.msg)]);
-      const route = routeCommand(this.host.router, cmd, t.entityId);
-      const auth = t.auth?.bytes ?? EMPTY;
-      const op: CommandOp = {
-        type: 'command',
-        connId: this.connId,
-        smpVersion: version,
-        sessionId,
-        corrId: t.corrId,
-        entityId: t.entityId,
-        auth,
-        // The store verifies authenticators with the connection's key (§6.4); signatures need none.
-        ...(t.auth?.type === 'authenticator' && { sessionKey: this.smp.sessionKeyPair.priv.raw }),
-        command: t.commandBytes,
-        ...(route.newSenderId !== undefined && { newSenderId: route.newSenderId }),
-      };
-      remote.push({
-        index: i,
-        tag: cmd.tag,
-        subscribe: cmd.tag === 'NEW' && cmd.req.subMode === 'subscribe',
-        op,
-        vshard: route.vshard,
-        redirects: 0,
-      });
+      remote.push(this.#storeBound(i, t));
     });
     if (remote.length > 0) {
       job.remote = true;
@@ -267,6 +282,38 @@ export class GatewayConnection {
     }
     this.#enqueue(job);
     if (remote.length > 0) this.host.dispatch(job, remote);
+  }
+
+  /** The op for a store; a forwarded command runs at its fwdVersion in this connection's session. */
+  #storeBound(
+    index: number,
+    t: CheckedTransmission<Command>,
+    forwarded?: ForwardedCommand,
+  ): StoreBoundCommand {
+    const cmd = t.command;
+    const route = routeCommand(this.host.router, cmd, t.entityId);
+    const op: CommandOp = {
+      type: 'command',
+      connId: this.connId,
+      smpVersion: forwarded?.version ?? this.version,
+      sessionId: this.smp.params.sessionId,
+      corrId: t.corrId,
+      entityId: t.entityId,
+      auth: t.auth?.bytes ?? EMPTY,
+      // The store verifies authenticators with the connection's key (§6.4); signatures need none.
+      ...(t.auth?.type === 'authenticator' && { sessionKey: this.smp.sessionKeyPair.priv.raw }),
+      command: t.commandBytes,
+      ...(route.newSenderId !== undefined && { newSenderId: route.newSenderId }),
+    };
+    return {
+      index,
+      tag: cmd.tag,
+      subscribe: cmd.tag === 'NEW' && cmd.req.subMode === 'subscribe',
+      op,
+      vshard: route.vshard,
+      redirects: 0,
+      ...(forwarded !== undefined && { forwarded }),
+    };
   }
 
   #track(cmd: StoreBoundCommand, msg: Uint8Array): void {
@@ -349,9 +396,43 @@ export class GatewayConnection {
     }
   }
 
+  /**
+   * `PRXY`/`PFWD` (§7.11.4): an answer known now fills the command's place in its block; one that
+   * needs a relay leaves the place empty and is sent on its own when ready, as upstream's
+   * `forkProxiedCmd` does (clients match responses by corrId), so a slow relay delays nothing else.
+   */
+  #proxy(
+    corrId: Uint8Array,
+    entityId: EntityId,
+    cmd: Extract<Command, { tag: 'PRXY' | 'PFWD' }>,
+  ): Uint8Array[] {
+    const proxy = this.host.proxy as ProxyService;
+    const a = cmd.tag === 'PRXY' ? proxy.prxy(cmd) : proxy.pfwd(corrId, entityId, cmd);
+    if ('now' in a) return [this.encode(corrId, entityId, a.now)];
+    (this.#proxied as ProxyLimiter).run(async () => {
+      let t: Uint8Array;
+      try {
+        t = this.encode(corrId, entityId, await a.later());
+      } catch (e) {
+        // Every command gets a response (§8.10), even when answering it failed here.
+        this.host.logger.error(`proxied ${cmd.tag} failed: ${(e as Error).name}`);
+        t = this.encode(corrId, entityId, INTERNAL);
+      }
+      if (!this.#closed) this.#enqueue(this.#ready([t]));
+    });
+    return [];
+  }
+
+  #wakeReader(): void {
+    const w = this.#wake;
+    this.#wake = undefined;
+    w?.();
+  }
+
   #markClosed(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#proxied?.clear();
     const w = this.#wake;
     this.#wake = undefined;
     w?.();

@@ -14,9 +14,12 @@ import { BlockSocket, serverHandshake } from '@simplex-relay/smp-transport';
 import { GatewayConnection } from './connection.ts';
 import type { BlockJob, ConnectionHost, HeldId, StoreBoundCommand } from './connection.ts';
 import { StoreDispatcher } from './dispatcher.ts';
+import { ControlServer } from './control/control-server.ts';
 import { DEFAULT_LIMITS } from './options.ts';
 import type { GatewayLimits, GatewayOptions } from './options.ts';
 import { noopMetrics, silentLogger } from './ports.ts';
+import { noopProxyMetrics, proxyOptions } from './proxy/proxy-options.ts';
+import { ProxyService } from './proxy/proxy-service.ts';
 import type { GatewayLogger, GatewayMetrics } from './ports.ts';
 import { ShardMap } from './shard-map.ts';
 import type { ShardChange } from './shard-map.ts';
@@ -35,12 +38,16 @@ export class Gateway implements ConnectionHost {
   readonly metrics: GatewayMetrics;
   readonly logger: GatewayLogger;
   readonly limits: GatewayLimits;
+  /** The proxy role of private message routing (§7.11.4) and its shared relay connections. */
+  readonly proxy: ProxyService;
   readonly #o: GatewayOptions;
   readonly #dispatcher: StoreDispatcher;
   readonly #conns = new Map<number, GatewayConnection>();
   readonly #handshaking = new Set<TLSSocket>();
   readonly #sockets = new Set<TLSSocket>();
   #server: tls.Server | undefined;
+  #control: ControlServer | undefined;
+  #controlAddress: AddressInfo | undefined;
   #inbound: BusSubscription | undefined;
   #timers: NodeJS.Timeout[] = [];
   #offChange: (() => void) | undefined;
@@ -64,6 +71,13 @@ export class Gateway implements ConnectionHost {
       vshardCount: o.router.count,
       storeTimeoutMs: this.limits.storeSilenceMs,
       logger: this.logger,
+    });
+    this.proxy = new ProxyService({
+      options: proxyOptions(o.proxy),
+      serverPassword: o.serverPassword,
+      provider: this.provider,
+      logger: this.logger,
+      metrics: o.proxyMetrics ?? noopProxyMetrics,
     });
     this.#dispatcher = new StoreDispatcher({
       gatewayId: this.gatewayId,
@@ -130,7 +144,36 @@ export class Gateway implements ConnectionHost {
       });
     });
     server.on('error', (e) => this.logger.error(`listener error: ${e.message}`));
+    if (this.#o.controlPort !== undefined) {
+      try {
+        await this.#listenControl(this.#o.controlPort);
+      } catch (e) {
+        // A control port that cannot bind fails the start; nothing is left listening.
+        await this.close();
+        throw e;
+      }
+    }
     return server.address() as AddressInfo;
+  }
+
+  /** The control port's bound address, once listening (`controlPort` option). */
+  get controlAddress(): AddressInfo | undefined {
+    return this.#controlAddress;
+  }
+
+  async #listenControl(options: NonNullable<GatewayOptions['controlPort']>): Promise<void> {
+    const control = new ControlServer({
+      options,
+      requesterId: this.gatewayId,
+      transport: this.#o.transport,
+      subjects: this.#o.subjects,
+      router: this.router,
+      shardMap: this.shardMap,
+      timeoutMs: this.limits.answerTimeoutMs,
+      logger: this.logger,
+    });
+    this.#control = control;
+    this.#controlAddress = await control.listen();
   }
 
   /** Stops accepting, releases every connection's IDs, closes connections and leaves the bus. */
@@ -141,6 +184,7 @@ export class Gateway implements ConnectionHost {
     const serverClosed = server
       ? new Promise<void>((r) => server.close(() => r()))
       : Promise.resolve();
+    await this.#control?.close();
     for (const s of this.#handshaking) s.destroy();
     for (const c of [...this.#conns.values()]) c.close();
     for (const t of this.#timers) clearInterval(t);
@@ -149,6 +193,7 @@ export class Gateway implements ConnectionHost {
     this.shardMap.stop();
     this.#dispatcher.stop();
     this.#inbound?.unsubscribe();
+    await this.proxy.close();
     await this.#o.transport.flush().catch(() => undefined);
     const grace = setTimeout(() => {
       for (const s of this.#sockets) s.destroy();

@@ -9,6 +9,22 @@ export { StoreDispatcher, MAX_REDIRECTS, MAX_IDS_PER_REQUEST } from './dispatche
 export { DEFAULT_LIMITS } from './options.ts';
 export type { GatewayOptions, GatewayLimits, GatewayIdentity } from './options.ts';
 export { gatewayTlsFromCredentials } from './credentials.ts';
+export { ControlServer } from './control/control-server.ts';
+export type { ControlPortOptions, ControlServerDeps } from './control/control-server.ts';
 export { silentLogger, noopMetrics } from './ports.ts';
 export type { GatewayLogger, GatewayMetrics } from './ports.ts';
-export { prometheusGatewayMetrics } from './prometheus.ts';
+export { prometheusGatewayMetrics, prometheusProxyMetrics } from './prometheus.ts';
+export { DEFAULT_PROXY_OPTIONS, noopProxyMetrics } from './proxy/proxy-options.ts';
+export type {
+  ProxyOptions,
+  ProxyMetrics,
+  ProxyStat,
+  ProxyErrorKind,
+} from './proxy/proxy-options.ts';
+export { ProxyService } from './proxy/proxy-service.ts';
+export type { ProxyAnswer } from './proxy/proxy-service.ts';
+export {
+  RelayAgent,
+  RelayClient,
+  supportedProxyClientSMPRelayVRange,
+} from './proxy/relay-agent.ts';

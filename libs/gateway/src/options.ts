@@ -4,6 +4,8 @@ import type { TlsOptions } from 'node:tls';
 import type { BusTransport, ShardRouter, Subjects } from '@simplex-relay/bus';
 import type { BasicAuth, CryptoProvider, PrivateKey, VersionRange } from '@simplex-relay/protocol';
 import type { GatewayLogger, GatewayMetrics } from './ports.ts';
+import type { ControlPortOptions } from './control/control-server.ts';
+import type { ProxyMetrics, ProxyOptions } from './proxy/proxy-options.ts';
 
 /** The SMP handshake identity (spec smp.md §3.2, §4.2). */
 export interface GatewayIdentity {
@@ -64,13 +66,18 @@ export interface GatewayOptions {
   /** Versions offered in the server hello; default 8..18 (spec §9.3). */
   readonly offered?: VersionRange;
   /**
-   * Server password (INI `[AUTH] create_password`). Kept for `PRXY`, which upstream accepts only
-   * with proxying on and a matching password; proxying is not enabled yet, so every `PRXY` is
-   * refused with `PROXY BASIC_AUTH` as upstream does with `allowSMPProxy` off.
+   * Server password (INI `[AUTH] create_password`). Upstream gates `PRXY` with it too: with a
+   * password set, a `PRXY` without the same one is refused with `PROXY BASIC_AUTH`.
    */
   readonly serverPassword?: BasicAuth;
+  /** Private message routing, proxy role (§7.11.4); upstream defaults (DEFAULT_PROXY_OPTIONS). */
+  readonly proxy?: Partial<ProxyOptions>;
+  /** Proxy counters (`simplex_smp_relay_{sessions,messages}_*`); default none. */
+  readonly proxyMetrics?: ProxyMetrics;
   /** This gateway's bus ID; default `gw-` + 12 random hex digits. */
   readonly gatewayId?: string;
+  /** The operator control port (INI `[TRANSPORT] control_port`), started by `listen`; off when absent. */
+  readonly controlPort?: ControlPortOptions;
   readonly limits?: Partial<GatewayLimits>;
   readonly logger?: GatewayLogger;
   readonly metrics?: GatewayMetrics;

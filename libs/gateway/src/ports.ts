@@ -41,6 +41,8 @@ export interface GatewayMetrics {
   busAnswerLatency(ms: number): void;
   /** A bus message was dropped: undecodable, late/unknown answer, or event for a closed connection. */
   busDropped(reason: 'undecodable' | 'unknown-answer' | 'unknown-connection'): void;
+  /** Relay role: a forwarded command was answered with `RRES` (upstream `pMsgFwdsRecv`). */
+  forwardReceived(): void;
 }
 
 /** Metrics that record nothing (the default). */
@@ -54,4 +56,5 @@ export const noopMetrics: GatewayMetrics = {
   blockOut: () => undefined,
   busAnswerLatency: () => undefined,
   busDropped: () => undefined,
+  forwardReceived: () => undefined,
 };

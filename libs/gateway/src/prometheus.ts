@@ -2,6 +2,7 @@
 // set of SMP tags; anything else counts as "other"), error codes, drop reasons.
 import { Counter, Gauge, Histogram, type Registry } from '@simplex-relay/observability';
 import type { GatewayMetrics } from './ports.ts';
+import type { ProxyMetrics, ProxyStat } from './proxy/proxy-options.ts';
 
 const TAGS = new Set([
   'NEW',
@@ -82,6 +83,12 @@ export function prometheusGatewayMetrics(registry: Registry): GatewayMetrics {
     labelNames: ['reason'],
     registers: r,
   });
+  // Upstream's name and meaning (`Prometheus.hs`: pMsgFwdsRecv): RFWDs answered with RRES.
+  const fwdsRecv = new Counter({
+    name: 'simplex_smp_relay_messages_received',
+    help: 'Relay messages statistics',
+    registers: r,
+  });
   return {
     socketAccepted: () => accepted.inc(),
     socketClosed: () => closed.inc(),
@@ -92,5 +99,50 @@ export function prometheusGatewayMetrics(registry: Registry): GatewayMetrics {
     blockOut: (n) => blocksOut.inc(n),
     busAnswerLatency: (ms) => latency.observe(ms / 1000),
     busDropped: (reason) => dropped.inc({ reason }),
+    forwardReceived: () => fwdsRecv.inc(),
+  };
+}
+
+/**
+ * The proxy counters under upstream's names (`Prometheus.hs`, relays section: `pRelays` as
+ * `simplex_smp_relay_sessions_*`, `pMsgFwds` as `simplex_smp_relay_messages_*`) with upstream's
+ * `source` and `type` labels. Only `source="all"`: there is no `own_server_domains` split.
+ */
+export function prometheusProxyMetrics(registry: Registry): ProxyMetrics {
+  const r = [registry];
+  const counters = (stat: ProxyStat, what: string) => ({
+    requests: new Counter({
+      name: `simplex_smp_relay_${stat}_requests`,
+      help: `${what} requests through relay.`,
+      labelNames: ['source'],
+      registers: r,
+    }),
+    successes: new Counter({
+      name: `simplex_smp_relay_${stat}_successes`,
+      help: `Successful ${what} events through relay.`,
+      labelNames: ['source'],
+      registers: r,
+    }),
+    errors: new Counter({
+      name: `simplex_smp_relay_${stat}_errors`,
+      help: `Error ${what} events through relay.`,
+      labelNames: ['source', 'type'],
+      registers: r,
+    }),
+  });
+  const c = {
+    sessions: counters('sessions', 'Session'),
+    messages: counters('messages', 'Message'),
+  };
+  // Every series exists from the start, as in upstream's metrics file.
+  for (const x of Object.values(c)) {
+    x.requests.inc({ source: 'all' }, 0);
+    x.successes.inc({ source: 'all' }, 0);
+    for (const type of ['connect', 'compat', 'other']) x.errors.inc({ source: 'all', type }, 0);
+  }
+  return {
+    request: (stat) => c[stat].requests.inc({ source: 'all' }),
+    success: (stat) => c[stat].successes.inc({ source: 'all' }),
+    error: (stat, kind) => c[stat].errors.inc({ source: 'all', type: kind }),
   };
 }

@@ -29,6 +29,19 @@ export {
   SMP_TLS_GROUPS,
   SMP_TLS_SIGALGS,
   TLS_HANDSHAKE_TIMEOUT_MS,
+  xftpTlsServerOptions,
+  XFTP_SERVER_ALPN,
+  HTTPS_TLS_CIPHERS,
+  HTTPS_TLS_GROUPS,
+  HTTPS_TLS_SIGALGS,
 } from './tls-options.ts';
 export type { TlsCredentials } from './tls-options.ts';
 export { encodePem, decodePem, decodePemAll } from './pem.ts';
+export {
+  createWebCertificate,
+  checkWebCredentials,
+  loadWebCredentials,
+  loadOrCreateWebCredentials,
+  WebCredentialFile,
+} from './web-cert.ts';
+export type { WebCredentials, WebCertificateOptions } from './web-cert.ts';

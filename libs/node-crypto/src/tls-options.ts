@@ -48,3 +48,69 @@ export function tlsServerOptions(creds: TlsCredentials): TlsOptions {
     noDelay: true,
   };
 }
+
+/**
+ * XFTP server ALPN list in preference order (spec xftp.md §3.4, upstream `xftpALPNv1` + `httpALPN`).
+ * Whatever is agreed, the connection speaks HTTP/2.
+ */
+export const XFTP_SERVER_ALPN: readonly string[] = ['xftp/1', 'h2', 'http/1.1'];
+/**
+ * The parameter set of a server with a web certificate (upstream `defaultSupportedParamsHTTPS`,
+ * spec xftp.md §3.1): AES-GCM and ChaCha20 suites for browsers; it applies to every connection,
+ * native ones too, as upstream does. P-256/P-384 are added to upstream's groups for browsers
+ * (more permissive than upstream, which §3.1 allows).
+ */
+export const HTTPS_TLS_CIPHERS = [
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+].join(':');
+/** Key exchange groups with a web certificate. */
+export const HTTPS_TLS_GROUPS = 'X25519:X448:P-256:P-384:P-521:ffdhe4096:ffdhe6144:ffdhe8192';
+/**
+ * Signature schemes with a web certificate. Node's SNI switch adds the web certificate to the
+ * connection beside the XFTP one (one slot per key type) and OpenSSL picks the first scheme of
+ * this list (server preference) it has a certificate for: so ECDSA/RSA come first, and SNI clients
+ * get the web certificate while clients without SNI, which only have the EdDSA one, get that.
+ */
+export const HTTPS_TLS_SIGALGS = [
+  'ecdsa_secp256r1_sha256',
+  'ecdsa_secp384r1_sha384',
+  'ecdsa_secp521r1_sha512',
+  'rsa_pss_rsae_sha256',
+  'rsa_pss_rsae_sha384',
+  'rsa_pss_rsae_sha512',
+  'rsa_pss_pss_sha256',
+  'rsa_pss_pss_sha384',
+  'rsa_pss_pss_sha512',
+  'rsa_pkcs1_sha256',
+  'rsa_pkcs1_sha384',
+  'rsa_pkcs1_sha512',
+  'ed448',
+  'ed25519',
+].join(':');
+
+/**
+ * Options for the XFTP server's `tls.createServer`: the SMP parameter set and chain
+ * (`defaultSupportedParams`), or with `https` the browser-capable set of
+ * `defaultSupportedParamsHTTPS` (upstream switches the whole server when `[WEB] cert` is set).
+ * The caller adds `SNICallback` for the web certificate.
+ */
+export function xftpTlsServerOptions(creds: TlsCredentials, https: boolean): TlsOptions {
+  const base = tlsServerOptions(creds);
+  return {
+    ...base,
+    ALPNProtocols: [...XFTP_SERVER_ALPN],
+    ...(https && {
+      ciphers: HTTPS_TLS_CIPHERS,
+      ecdhCurve: HTTPS_TLS_GROUPS,
+      sigalgs: HTTPS_TLS_SIGALGS,
+    }),
+  };
+}

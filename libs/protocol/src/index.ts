@@ -13,3 +13,4 @@ export * from './version/index.ts';
 export * from './crypto/index.ts';
 export * from './transport/index.ts';
 export * from './smp/index.ts';
+export * from './xftp/index.ts';

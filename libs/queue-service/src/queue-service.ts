@@ -169,6 +169,14 @@ export class QueueService {
     return this.#operator.delete(ref);
   }
 
+  /** Operator status (control port `status`): the queue record, read outside the queue's lane. */
+  findQueue(ref: QueueRef): Promise<QueueRec | undefined> {
+    const s = this.#d.store;
+    return 'senderId' in ref
+      ? s.getQueueBySenderId(ref.senderId)
+      : s.getQueueByRecipientId(ref.recipientId);
+  }
+
   /** Runs the message expiry pass now (it also runs on its timer); resolves with the count. */
   expireMessages(): Promise<number> {
     return this.#jobs.expireMessages();

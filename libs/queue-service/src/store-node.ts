@@ -1,13 +1,17 @@
 // The bus side of a queue-store instance (libs/bus contract.ts): receives requests on its subject,
 // has the QueueService execute them, publishes the answers (and the service's events) to each
 // gateway's subject, announces its vshards, and drops the registry entries of gateways that went
-// silent or restarted. Undecodable messages are dropped and counted, never fatal.
+// silent or restarted. Operator requests (block, unblock, delete, status) arrive on the store's
+// operator subject and are answered on the requester's. Undecodable messages are dropped and
+// counted, never fatal.
 import { inSpan, tracerFor } from '@simplex-relay/observability';
 import {
   decodeGatewayHeartbeat,
+  decodeOperatorRequest,
   decodeStoreRequest,
   encodeAnswerParts,
   encodeEventParts,
+  encodeOperatorAnswer,
   encodeStoreHeartbeat,
 } from '@simplex-relay/bus';
 import type {
@@ -15,6 +19,8 @@ import type {
   BusTransport,
   ConnEvent,
   ConnRef,
+  OperatorOutcome,
+  OperatorRequest,
   StoreRequest,
   Subjects,
 } from '@simplex-relay/bus';
@@ -134,6 +140,7 @@ export class StoreNode {
     this.#subs = [
       transport.subscribe(subjects.store(storeId), (m) => this.#onRequest(m.data, m.headers)),
       transport.subscribe(subjects.gatewayHeartbeat, (m) => this.#onGatewayHeartbeat(m.data)),
+      transport.subscribe(subjects.operator(storeId), (m) => this.#onOperatorRequest(m.data)),
     ];
     this.#heartbeat();
     this.#timer = this.#timers.setInterval(() => this.tick(), this.#o.heartbeatMs ?? 1000);
@@ -196,6 +203,58 @@ export class StoreNode {
     } catch {
       this.#metrics.inc(C.busBadMessages);
     }
+  }
+
+  #onOperatorRequest(data: Uint8Array): void {
+    let req: OperatorRequest;
+    let subject: string;
+    try {
+      req = decodeOperatorRequest(data);
+      subject = this.#o.subjects.operatorAnswers(req.requesterId);
+    } catch {
+      this.#metrics.inc(C.busBadMessages);
+      return;
+    }
+    const done = this.#operate(req)
+      .catch((err: unknown): OperatorOutcome => {
+        this.#metrics.inc(C.internalErrors);
+        this.#logger.error(`operator ${req.action.type} failed: ${describe(err)}`);
+        return { ok: false, error: 'INTERNAL' };
+      })
+      .then((outcome) => {
+        // An ERR BLOCKED or DELD the action caused reaches its gateway now, not a tick later.
+        this.#o.events.flushAll();
+        const answer = { storeId: this.#o.storeId, requestId: req.requestId, outcome };
+        this.#o.transport.publish(subject, encodeOperatorAnswer(answer));
+      })
+      .catch((err: unknown) => this.#logger.error(`operator answer failed: ${describe(err)}`))
+      .finally(() => this.#inflight.delete(done));
+    this.#inflight.add(done);
+  }
+
+  /** One operator action (upstream `Server.hs: CPBlock, CPUnblock, CPDelete, CPStatus`). */
+  async #operate(req: OperatorRequest): Promise<OperatorOutcome> {
+    const service = this.#o.service;
+    // The requester routed by a shard map that may be stale: only the owner may answer NOT_FOUND.
+    if (!service.vshards.has(req.vshard)) return { ok: false, error: 'NOT_OWNER' };
+    const ref = req.queue;
+    const a = req.action;
+    if (a.type === 'status') {
+      const qr = await service.findQueue(ref);
+      if (qr === undefined) return { ok: false, error: 'NOT_FOUND' };
+      return {
+        ok: true,
+        status: qr.status,
+        queue: { mode: qr.queueMode, updatedAt: qr.updatedAt },
+      };
+    }
+    const r =
+      a.type === 'block'
+        ? await service.blockQueue(ref, a.info)
+        : a.type === 'unblock'
+          ? await service.unblockQueue(ref)
+          : await service.deleteQueueByOperator(ref);
+    return r.ok ? { ok: true, status: r.previous } : r;
   }
 
   #onRequest(data: Uint8Array, headers?: Readonly<Record<string, string>>): void {

@@ -31,6 +31,8 @@ export {
   ConnectionClosedError,
 } from './errors.ts';
 export { authorizeCommand } from './authorize.ts';
+export { connectProxiedRelay, proxyCommand } from './proxy.ts';
+export type { ProxiedRelay, ProxySessionOptions } from './proxy.ts';
 export {
   rcvDhSecret,
   rcvNtfDhSecret,

@@ -11,6 +11,7 @@ import type {
   CommandTag,
   EntityId,
   KeyPair,
+  MsgFlags,
   NewNtfCreds,
   PrivateKey,
   PublicKey,
@@ -23,6 +24,8 @@ import type {
 import { SmpClientCore, expectResponse, openConnection } from './client-core.ts';
 import type { SmpClientOptions } from './client-core.ts';
 import { rcvDhSecret } from './messages.ts';
+import { connectProxiedRelay, proxyCommand } from './proxy.ts';
+import type { ProxiedRelay, ProxySessionOptions } from './proxy.ts';
 
 const NO_ENTITY = new Uint8Array(0);
 
@@ -252,6 +255,39 @@ export class SmpClient extends SmpClientCore {
     keys: readonly [PublicKey, ...PublicKey[]],
   ): Promise<void> {
     await this.expect(rcvId, key, { tag: 'RKEY', recipientKeys: keys }, 'OK');
+  }
+
+  /**
+   * `PRXY` → `PKEY` (§7.11): a session with `relay` through this server as proxy, the relay's
+   * identity checked (see `connectProxiedRelay`).
+   */
+  async createProxySession(
+    relay: string | SmpServer,
+    opts: ProxySessionOptions = {},
+  ): Promise<ProxiedRelay> {
+    return connectProxiedRelay(this, relay, opts);
+  }
+
+  /** Any sender command for the relay of `session`, through this proxy (see `proxyCommand`). */
+  async proxyCommand(
+    session: ProxiedRelay,
+    entityId: EntityId,
+    key: PrivateKey | undefined,
+    command: Command,
+  ): Promise<BrokerMsg> {
+    return proxyCommand(this, session, entityId, key, command);
+  }
+
+  /** `SEND` to a queue on the relay of `session`, through this proxy; unauthorized without `senderKey`. */
+  async proxySendMessage(
+    session: ProxiedRelay,
+    senderId: EntityId,
+    senderKey: PrivateKey | undefined,
+    flags: MsgFlags,
+    body: Uint8Array,
+  ): Promise<void> {
+    const m = await proxyCommand(this, session, senderId, senderKey, { tag: 'SEND', flags, body });
+    expectResponse(m, 'SEND', 'OK');
   }
 
   private async expect<T extends BrokerMsg['tag']>(

@@ -40,6 +40,8 @@ export interface GatewayHandle extends ProcessHandle {
   readonly smpPort: number;
   /** Its bus ID (GATEWAY_ID). */
   readonly gatewayId: string;
+  /** Its control port on 127.0.0.1 (ClusterOptions.controlPort). */
+  readonly controlPort?: number;
 }
 
 /** A queue-store process of a cluster. */
@@ -70,6 +72,8 @@ export interface ClusterOptions {
   readonly gatewayEnv?: Readonly<Record<string, string>>;
   /** Extra environment for the stores (e.g. `{ MSG_QUEUE_QUOTA: '16' }`). */
   readonly storeEnv?: Readonly<Record<string, string>>;
+  /** Open a control port on every gateway (CONTROL_PORT on a free port) with these passwords. */
+  readonly controlPort?: { readonly adminPassword: string; readonly userPassword: string };
   /** Limit for starting (and for each restart), ms (default 60 000). */
   readonly startTimeoutMs?: number;
   /** Keep the log directory after stop() (default: only when a process crashed, or env KEEP_CLUSTER_LOGS=1). */
@@ -149,7 +153,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const databaseUrl = opts.databaseUrl ?? (db as TestDatabase).url;
     const busPrefix = testSubjectPrefix('cluster');
     const shardKey = randomBytes(32).toString('hex');
-    const ports = await freePorts(nStores + 2 * nGateways);
+    const control = opts.controlPort;
+    const ports = await freePorts(nStores + (control ? 3 : 2) * nGateways);
     const common: Record<string, string> = {
       NATS_URL: natsUrl,
       BUS_PREFIX: busPrefix,
@@ -201,6 +206,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     for (let i = 0; i < nGateways; i++) {
       const smpPort = ports[nStores + 2 * i] as number;
       const opsPort = ports[nStores + 2 * i + 1] as number;
+      const controlPort = control ? ports[nStores + 2 * nGateways + i] : undefined;
       const gatewayId = `gateway-${i}`;
       gateways.push(
         new GatewayProcess(
@@ -215,6 +221,12 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
               SMP_BIND: '127.0.0.1',
               CERT_DIR: certDir,
               OPS_PORT: String(opsPort),
+              ...(control &&
+                controlPort !== undefined && {
+                  CONTROL_PORT: String(controlPort),
+                  CONTROL_PORT_ADMIN_PASSWORD: control.adminPassword,
+                  CONTROL_PORT_USER_PASSWORD: control.userPassword,
+                }),
               ...opts.gatewayEnv,
             },
             logFile: join(logDir, `${gatewayId}.log`),
@@ -225,6 +237,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
           `smp://${creds.fingerprint}${auth}@127.0.0.1:${smpPort}`,
           smpPort,
           gatewayId,
+          controlPort,
         ),
       );
     }
@@ -280,6 +293,7 @@ class GatewayProcess extends ManagedProcess implements GatewayHandle {
     readonly address: string,
     readonly smpPort: number,
     readonly gatewayId: string,
+    readonly controlPort?: number,
   ) {
     super(spec);
   }
@@ -346,6 +360,8 @@ export interface EmbeddedRelayOptions {
   readonly startTimeoutMs?: number;
   /** Keep DATA_DIR and the log after stop(). */
   readonly keepFiles?: boolean;
+  /** Open the control port (CONTROL_PORT on a free port); passwords as in `env`, else generated. */
+  readonly controlPort?: boolean;
 }
 
 /** A running `apps/relay` process. */
@@ -354,6 +370,12 @@ export interface EmbeddedRelay extends ProcessHandle {
   readonly address: string;
   readonly smpPort: number;
   readonly dataDir: string;
+  /** The control port on 127.0.0.1 (EmbeddedRelayOptions.controlPort). */
+  readonly controlPort?: number;
+  /** The XFTP address the relay printed (`XFTP server address: …`); absent with XFTP_ENABLED=off. */
+  readonly xftpAddress?: string;
+  /** Its XFTP port on 127.0.0.1 (web handshake on, web certificate for localhost and 127.0.0.1). */
+  readonly xftpPort: number;
   /** CPU seconds of the relay process and its live descendants (the embedded PostgreSQL). */
   treeCpuSeconds(): number;
   /** Stops the relay (SIGTERM, then SIGKILL) and its embedded PostgreSQL; removes temp files. */
@@ -361,8 +383,8 @@ export interface EmbeddedRelay extends ProcessHandle {
 }
 
 /**
- * Runs `apps/relay` (the `npm start` entry) with DATA_DIR, SMP_PORT, EMBEDDED_PG_PORT and OPS_PORT
- * on free ports (all on 127.0.0.1). Resolves once it printed its address, /readyz answers 200 and
+ * Runs `apps/relay` (the `npm start` entry) with DATA_DIR, SMP_PORT, XFTP_PORT, EMBEDDED_PG_PORT
+ * and OPS_PORT on free ports (all on 127.0.0.1). Resolves once it printed its address, /readyz answers 200 and
  * it answered a PING. `restart()` keeps DATA_DIR and ports, so the address stays the same.
  */
 export async function startEmbeddedRelay(opts: EmbeddedRelayOptions = {}): Promise<EmbeddedRelay> {
@@ -370,8 +392,12 @@ export async function startEmbeddedRelay(opts: EmbeddedRelayOptions = {}): Promi
   // Traversable: as root, the embedded PostgreSQL runs as its own system user under DATA_DIR.
   await chmod(tmp, 0o755);
   const dataDir = opts.dataDir ?? join(tmp, 'data');
-  const [smpPort, pgPort, opsPort] = (await freePorts(3)) as [number, number, number];
+  const [smpPort, pgPort, opsPort, xftpPort, controlPort] = (await freePorts(
+    opts.controlPort ? 5 : 4,
+  )) as [number, number, number, number, number | undefined];
+  const xftpEnabled = opts.env?.['XFTP_ENABLED'] !== 'off';
   let address = '';
+  let xftpAddress: string | undefined;
   const proc = new ManagedProcess({
     name: 'relay',
     cwd: join(REPO_ROOT, 'apps/relay'),
@@ -383,6 +409,10 @@ export async function startEmbeddedRelay(opts: EmbeddedRelayOptions = {}): Promi
       SMP_HOST: '127.0.0.1',
       EMBEDDED_PG_PORT: String(pgPort),
       OPS_PORT: String(opsPort),
+      XFTP_PORT: String(xftpPort),
+      XFTP_BIND: '127.0.0.1',
+      XFTP_HOST: '127.0.0.1',
+      ...(controlPort !== undefined && { CONTROL_PORT: String(controlPort) }),
       ...opts.env,
     },
     logFile: join(tmp, 'relay.log'),
@@ -392,9 +422,12 @@ export async function startEmbeddedRelay(opts: EmbeddedRelayOptions = {}): Promi
     startTimeoutMs: opts.startTimeoutMs ?? 90_000,
     waitReady: async (p, deadline) => {
       for (;;) {
-        const m = /^Server address: (\S+)$/m.exec(p.currentLog());
-        if (m) {
+        const log = p.currentLog();
+        const m = /^Server address: (\S+)$/m.exec(log);
+        const x = /^XFTP server address: (\S+)$/m.exec(log);
+        if (m && (x || !xftpEnabled)) {
           address = m[1] as string;
+          xftpAddress = x?.[1];
           break;
         }
         if (!p.running) throw new Error('the relay exited while starting');
@@ -459,7 +492,12 @@ export async function startEmbeddedRelay(opts: EmbeddedRelayOptions = {}): Promi
       return address;
     },
     smpPort,
+    get xftpAddress() {
+      return xftpAddress;
+    },
+    xftpPort,
     dataDir,
+    ...(controlPort !== undefined && { controlPort }),
     kill: async (signal, timeoutMs) => {
       const exit = await proc.kill(signal, timeoutMs);
       if (signal === undefined || signal === 'SIGKILL') await stopPostgres();

@@ -20,4 +20,12 @@ export type {
   ProcessExit,
 } from './cluster.ts';
 export { SERVER_SYNTAX_CASES } from './server-syntax-cases.ts';
+export { ControlPortClient } from './control-port.ts';
 export type { ServerSyntaxCase } from './server-syntax-cases.ts';
+export {
+  startXftpCluster,
+  type XftpCluster,
+  type XftpClusterOptions,
+  type XftpGatewayHandle,
+} from './xftp-cluster.ts';
+export { dumpSchema, normaliseDump } from './schema-dump.ts';

@@ -2,6 +2,12 @@
 // style §7). Upstream `smp-server.ini` equivalents are noted per key.
 import { commonEnv, int, onOff, parseEnv, port, z } from '@simplex-relay/config';
 
+/** A password as upstream `BasicAuth` allows: printable, no spaces, no `@`, `:` or `/`. */
+const basicAuth = z
+  .string()
+  .regex(/^[!-~]+$/, 'printable ASCII without spaces')
+  .refine((s) => !/[@:/]/.test(s), 'no @, : or /');
+
 const schema = z.object({
   ...commonEnv,
   /** This gateway's bus ID; default a random one per process (e.g. set it to the pod name). */
@@ -15,12 +21,18 @@ const schema = z.object({
   SMP_BIND: z.string().default('0.0.0.0'),
   /** Directory with ca.crt, server.crt, server.key (upstream /etc/opt/simplex); every gateway uses the same files. */
   CERT_DIR: z.string().default('/etc/opt/simplex'),
-  /** `[AUTH] create_password`: kept for PRXY, refused while proxying is off (as upstream). */
+  /** `[AUTH] create_password`: gates NEW on the stores and PRXY here (as upstream). */
   CREATE_PASSWORD: z
     .string()
     .regex(/^[!-~]+$/)
     .refine((s) => !/[@:/]/.test(s), 'no @, : or /')
     .optional(),
+  /** Accept PRXY, i.e. act as an SMP proxy for private message routing (upstream `allowSMPProxy`, always on). */
+  ALLOW_SMP_PROXY: onOff(true),
+  /** Proxied commands in flight per client connection (INI `[PROXY] client_concurrency`). */
+  PROXY_CLIENT_CONCURRENCY: int(32, 1),
+  /** Limit for connecting to a destination relay, ms (upstream `tcpConnectTimeout`, 45 s; not in the INI). */
+  PROXY_CONNECT_TIMEOUT_MS: int(45_000, 100),
   /** `[INACTIVE_CLIENTS] disconnect`. */
   INACTIVE_CLIENTS_DISCONNECT: onOff(true),
   /** `[INACTIVE_CLIENTS] ttl`, seconds. */
@@ -31,6 +43,12 @@ const schema = z.object({
   MAX_CONNECTIONS: int(0, 0),
   /** A store request unanswered this long answers ERR INTERNAL (ms). */
   STORE_ANSWER_TIMEOUT_MS: int(15_000, 100),
+  /** Operator control port on 127.0.0.1 (INI `[TRANSPORT] control_port`, upstream 5224); 0 = off. */
+  CONTROL_PORT: port(0),
+  /** `[AUTH] control_port_admin_password` (the `init` command prints a generated one). */
+  CONTROL_PORT_ADMIN_PASSWORD: basicAuth.optional(),
+  /** `[AUTH] control_port_user_password`. */
+  CONTROL_PORT_USER_PASSWORD: basicAuth.optional(),
 });
 
 /** The gateway's validated configuration. */

@@ -10,6 +10,7 @@ import {
   Gateway,
   gatewayTlsFromCredentials,
   prometheusGatewayMetrics,
+  prometheusProxyMetrics,
 } from '@simplex-relay/gateway';
 import { APP_LOGGER, METRICS_REGISTRY, Readiness } from '@simplex-relay/nest-ops';
 import { loadServerCredentials, nodeProvider } from '@simplex-relay/node-crypto';
@@ -43,6 +44,24 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
       provider: nodeProvider,
       ...(c.GATEWAY_ID !== undefined && { gatewayId: c.GATEWAY_ID }),
       ...(c.CREATE_PASSWORD !== undefined && { serverPassword: asciiBytes(c.CREATE_PASSWORD) }),
+      proxy: {
+        allowSmpProxy: c.ALLOW_SMP_PROXY,
+        clientConcurrency: c.PROXY_CLIENT_CONCURRENCY,
+        connectTimeoutMs: c.PROXY_CONNECT_TIMEOUT_MS,
+      },
+      proxyMetrics: prometheusProxyMetrics(this.registry),
+      ...(c.CONTROL_PORT > 0 && {
+        controlPort: {
+          port: c.CONTROL_PORT,
+          host: '127.0.0.1',
+          ...(c.CONTROL_PORT_ADMIN_PASSWORD !== undefined && {
+            adminPassword: asciiBytes(c.CONTROL_PORT_ADMIN_PASSWORD),
+          }),
+          ...(c.CONTROL_PORT_USER_PASSWORD !== undefined && {
+            userPassword: asciiBytes(c.CONTROL_PORT_USER_PASSWORD),
+          }),
+        },
+      }),
       limits: {
         maxConnections: c.MAX_CONNECTIONS,
         answerTimeoutMs: c.STORE_ANSWER_TIMEOUT_MS,
@@ -58,6 +77,8 @@ export class GatewayService implements OnApplicationBootstrap, OnApplicationShut
     this.readiness.setCheck(() => gateway.shardMap.complete);
     this.readiness.ready = true;
     this.log.info('gateway listening', { port: bound.port });
+    const control = this.#gateway.controlAddress;
+    if (control !== undefined) this.log.info('control port listening', { port: control.port });
   }
 
   async onApplicationShutdown(): Promise<void> {

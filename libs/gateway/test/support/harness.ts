@@ -312,6 +312,8 @@ export async function startCluster(
     identity,
     logger,
     limits: { answerTimeoutMs: 2000, ...limits },
+    // Proxying is tested in proxy.int-spec.ts; here PRXY/PFWD answer as upstream with it off.
+    proxy: { allowSmpProxy: false },
   });
   const stores = [
     new FakeStore(transport, subjects, 'store-a', [{ from: 0, to: 511 }]).start(),

@@ -52,3 +52,5 @@ export {
   dummyKeyEd448,
   dummyKeyX25519,
 } from './dummy-keys.ts';
+export { verifyCmdAuthorization, dummyVerifyCmd } from './cmd-auth.ts';
+export type { AuthInput, OnDummyVerify } from './cmd-auth.ts';

@@ -1,19 +1,20 @@
-// `pg_dump --schema-only` of the queue_store schema, normalised so the committed src/db/schema.sql
-// only changes when the schema does (upstream tests/PostgresSchemaDump.hs does the same).
+// `pg_dump --schema-only` of one store schema, normalised so a committed src/db/schema.sql only
+// changes when the schema does (upstream tests/PostgresSchemaDump.hs does the same). Used by the
+// queue-store and xftp-store schema-drift tests.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { QUEUE_STORE_SCHEMA } from '../../src/index.ts';
 
 const run = promisify(execFile);
 
-export async function dumpSchema(url: string): Promise<string> {
+/** The normalised schema-only dump of `schema` in the database at `url` (`PG_DUMP` overrides the binary). */
+export async function dumpSchema(url: string, schema: string): Promise<string> {
   const pgDump = process.env['PG_DUMP'] ?? 'pg_dump';
   const { stdout } = await run(pgDump, [
     '--schema-only',
     '--no-owner',
     '--no-privileges',
     '--no-comments',
-    `--schema=${QUEUE_STORE_SCHEMA}`,
+    `--schema=${schema}`,
     `--dbname=${url}`,
   ]);
   return normaliseDump(stdout);
