@@ -7,18 +7,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { ShardRouter } from '@simplex-relay/bus';
+import { after, afterEach, before, describe } from 'node:test';
 import type { ErrorType } from '@simplex-relay/protocol';
 import { SmpError } from '@simplex-relay/smp-client';
-import {
-  ControlPortClient,
-  createTestDatabase,
-  startCluster,
-  startEmbeddedRelay,
-} from '@simplex-relay/testing';
-import type { Cluster, EmbeddedRelay, TestDatabase } from '@simplex-relay/testing';
-import { Conn, createQueue, te, text, type TestQueue } from './support/client.ts';
+import { ControlPortClient } from '@simplex-relay/testing';
+import { createQueue, te, text, type Conn, type TestQueue } from './support/client.ts';
+import { perTestConnections, testWithLogs, useCluster, useEmbeddedRelay } from './support/suite.ts';
 
 /** Blocks per store per day in these deployments (DAILY_BLOCK_QUEUE_QUOTA). */
 const QUOTA = 4;
@@ -61,20 +55,14 @@ async function rejectsWithError(p: Promise<unknown>, e: ErrorType, why: string):
 const b64 = (id: Uint8Array): string => Buffer.from(id).toString('base64url');
 
 function blockingSuite(target: () => Target): void {
-  const conns: Conn[] = [];
   const sessions: ControlPortClient[] = [];
   /** Successful blocks of active queues, per store (the quota counts these). */
   const blocked: number[] = [0, 0];
   let placed = 0;
-  afterEach(async () => {
+  afterEach(() => {
     for (const s of sessions.splice(0)) s.close();
-    await Promise.all(conns.splice(0).map((c) => c.close()));
   });
-  const connect = async (address: string, v = 18): Promise<Conn> => {
-    const c = await Conn.open(address, { min: v, max: v });
-    conns.push(c);
-    return c;
-  };
+  const connect = perTestConnections(18);
   const control = async (gateway: number, role?: 'admin' | 'user'): Promise<ControlPortClient> => {
     const t = target();
     const c = await ControlPortClient.connect(t.controlPorts[gateway % t.controlPorts.length]!);
@@ -93,16 +81,7 @@ function blockingSuite(target: () => Target): void {
     }
     throw new Error(`no queue landed on store ${want}`);
   };
-  const test = (name: string, fn: () => Promise<void>): void => {
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        console.error(`--- process logs after the failure of "${name}" ---\n${target().logTail()}`);
-        throw e;
-      }
-    });
-  };
+  const test = testWithLogs(target);
 
   test('greets like upstream and refuses queue commands without a role, with a wrong password, and delete to a user', async () => {
     const t = target();
@@ -231,17 +210,33 @@ function blockingSuite(target: () => Target): void {
 }
 
 describe('operator blocking on the one-process relay (control port, generated passwords)', () => {
-  let relay: EmbeddedRelay | undefined;
-  let db: TestDatabase | undefined;
   let passwords = { admin: '', user: '' };
-  before(async () => {
-    // An external database: blocking does not need a second embedded PostgreSQL cluster.
-    db = await createTestDatabase({ prefix: 'e2e_blocking' });
-    relay = await startEmbeddedRelay({
-      controlPort: true,
-      env: { DATABASE_URL: db.url, DAILY_BLOCK_QUEUE_QUOTA: String(QUOTA) },
-    });
-    const ini = readFileSync(join(relay.dataDir, 'control-port.ini'), 'utf8');
+  let log: string | undefined;
+  // `after` hooks run in the order they are registered, and a failing one skips the rest: the log
+  // is read (never failing) before the relay's own hook stops it and removes the log, and checked
+  // after that.
+  after(() => {
+    try {
+      log = relay().logTail(10_000);
+    } catch {
+      // The relay did not start: `before` failed already.
+    }
+  });
+  // An external database: blocking does not need a second embedded PostgreSQL cluster.
+  const relay = useEmbeddedRelay({
+    databasePrefix: 'e2e_blocking',
+    controlPort: true,
+    env: { DAILY_BLOCK_QUEUE_QUOTA: String(QUOTA) },
+  });
+  after(() => {
+    assert.ok(log !== undefined, 'the relay ran');
+    assert.ok(
+      !log.includes(passwords.admin) && !log.includes(passwords.user),
+      'the relay never logs the control port passwords',
+    );
+  });
+  before(() => {
+    const ini = readFileSync(join(relay().dataDir, 'control-port.ini'), 'utf8');
     const value = (key: string): string => {
       const m = new RegExp(`^${key} = (\\S+)$`, 'm').exec(ini);
       assert.ok(m, `${key} was generated into DATA_DIR`);
@@ -254,18 +249,9 @@ describe('operator blocking on the one-process relay (control port, generated pa
     assert.match(passwords.admin, /^[A-Za-z0-9_-]{24}$/, '18 random bytes, base64url');
     assert.notEqual(passwords.admin, passwords.user);
   });
-  after(async () => {
-    const log = relay?.logTail(10_000) ?? '';
-    await relay?.stop();
-    await db?.drop();
-    assert.ok(
-      !log.includes(passwords.admin) && !log.includes(passwords.user),
-      'the relay never logs the control port passwords',
-    );
-  });
   blockingSuite(() => {
-    const r = relay;
-    if (r?.controlPort === undefined) throw new Error('the relay did not start');
+    const r = relay();
+    if (r.controlPort === undefined) throw new Error('the relay has no control port');
     return {
       addressA: r.address,
       addressB: r.address,
@@ -280,26 +266,16 @@ describe('operator blocking on the one-process relay (control port, generated pa
 });
 
 describe('operator blocking on a cluster of 2 gateways and 2 stores (control port on each gateway)', () => {
-  let cluster: Cluster | undefined;
-  let router: ShardRouter | undefined;
   const adminPassword = 'e2e-admin_pw';
   const userPassword = 'e2e-user_pw';
-  before(async () => {
-    cluster = await startCluster({
-      gateways: 2,
-      stores: 2,
-      controlPort: { adminPassword, userPassword },
-      storeEnv: { DAILY_BLOCK_QUEUE_QUOTA: String(QUOTA) },
-    });
-    router = new ShardRouter(Buffer.from(cluster.shardKey, 'hex'), cluster.vshardCount);
-  });
-  after(async () => {
-    await cluster?.stop();
+  const live = useCluster({
+    gateways: 2,
+    stores: 2,
+    controlPort: { adminPassword, userPassword },
+    storeEnv: { DAILY_BLOCK_QUEUE_QUOTA: String(QUOTA) },
   });
   blockingSuite(() => {
-    const c = cluster;
-    const r = router;
-    if (c === undefined || r === undefined) throw new Error('the cluster did not start');
+    const { cluster: c, storeOfSender } = live();
     return {
       addressA: c.addresses[0] as string,
       addressB: c.addresses[1] as string,
@@ -308,7 +284,7 @@ describe('operator blocking on a cluster of 2 gateways and 2 stores (control por
         return g.controlPort;
       }),
       storeCount: c.stores.length,
-      storeOf: (q) => c.stores.indexOf(c.storeOfVshard(r.ofClientId(q.sndId))),
+      storeOf: (q) => storeOfSender(q.sndId),
       adminPassword,
       userPassword,
       logTail: () => c.logTail(),

@@ -4,25 +4,17 @@
 // what only a cluster has: a store killed with SIGKILL, a gateway killed with SIGKILL, and the
 // server password enforced by the stores.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ShardRouter } from '@simplex-relay/bus';
-import { startCluster } from '@simplex-relay/testing';
+import { describe, it } from 'node:test';
+import type { ShardRouter } from '@simplex-relay/bus';
 import type { Cluster } from '@simplex-relay/testing';
 import { Conn, createQueue, te, text } from './support/client.ts';
 import { behaviourSuite, passwordChecks, type Target } from './support/behaviour.ts';
+import { useCluster } from './support/suite.ts';
 
 describe('SMP behaviour of a cluster of 2 gateways and 2 queue stores (processes, NATS, PostgreSQL)', () => {
-  let cluster: Cluster | undefined;
-  let router: ShardRouter | undefined;
-  before(async () => {
-    cluster = await startCluster({ gateways: 2, stores: 2 });
-    router = new ShardRouter(Buffer.from(cluster.shardKey, 'hex'), cluster.vshardCount);
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
+  const started = useCluster({ gateways: 2, stores: 2 });
   const live = (): { c: Cluster; r: ShardRouter } => {
-    if (cluster === undefined || router === undefined) throw new Error('the cluster did not start');
+    const { cluster, router } = started();
     return { c: cluster, r: router };
   };
   /** The store of a queue: by the keyed hash of its sender ID, which its recipient ID encodes too. */
@@ -87,16 +79,10 @@ describe('SMP behaviour of a cluster of 2 gateways and 2 queue stores (processes
 });
 
 describe('a cluster with a server password (CREATE_PASSWORD)', () => {
-  let cluster: Cluster | undefined;
-  before(async () => {
-    cluster = await startCluster({ gateways: 1, stores: 1, password: 'e2e-secret' });
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
+  const live = useCluster({ gateways: 1, stores: 1, password: 'e2e-secret' });
 
   it('refuses NEW without the password or with a wrong one (AUTH) and creates the queue with it (IDS)', async () => {
-    const address = (cluster as Cluster).addresses[0] as string;
+    const address = live().cluster.addresses[0] as string;
     assert.match(address, /:e2e-secret@/, 'the cluster address carries the password');
     await passwordChecks(address);
   });

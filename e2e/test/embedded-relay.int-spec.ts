@@ -3,22 +3,14 @@
 // to the same relay; the restart test stops the relay with SIGTERM and starts it again on the
 // same DATA_DIR.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, startEmbeddedRelay } from '@simplex-relay/testing';
-import type { EmbeddedRelay, TestDatabase } from '@simplex-relay/testing';
+import { describe, it } from 'node:test';
 import { behaviourSuite, passwordChecks, type Target } from './support/behaviour.ts';
+import { useEmbeddedRelay } from './support/suite.ts';
 
 describe('SMP behaviour of the one-process relay (embedded PostgreSQL, child process)', () => {
-  let relay: EmbeddedRelay | undefined;
-  before(async () => {
-    relay = await startEmbeddedRelay();
-  });
-  after(async () => {
-    await relay?.stop();
-  });
+  const relay = useEmbeddedRelay();
   const target = (): Target => {
-    const r = relay;
-    if (r === undefined) throw new Error('the relay did not start');
+    const r = relay();
     return {
       addressA: r.address,
       addressB: r.address,
@@ -40,20 +32,14 @@ describe('SMP behaviour of the one-process relay (embedded PostgreSQL, child pro
 });
 
 describe('the one-process relay with a server password (SMP_PASSWORD)', () => {
-  let relay: EmbeddedRelay | undefined;
-  let db: TestDatabase | undefined;
-  before(async () => {
-    // An external database here: the password check does not need a second embedded cluster.
-    db = await createTestDatabase({ prefix: 'e2e_relay_pw' });
-    relay = await startEmbeddedRelay({ env: { SMP_PASSWORD: 'e2e-secret', DATABASE_URL: db.url } });
-  });
-  after(async () => {
-    await relay?.stop();
-    await db?.drop();
+  // An external database here: the password check does not need a second embedded cluster.
+  const relay = useEmbeddedRelay({
+    databasePrefix: 'e2e_relay_pw',
+    env: { SMP_PASSWORD: 'e2e-secret' },
   });
 
   it('refuses NEW without the password or with a wrong one (AUTH) and creates the queue with it (IDS)', async () => {
-    const r = relay as EmbeddedRelay;
+    const r = relay();
     assert.match(
       r.address,
       /^smp:\/\/[^:@]+:e2e-secret@/,

@@ -5,24 +5,22 @@
 // lives; the owner of a link is checked across shards.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { ShardRouter } from '@simplex-relay/bus';
+import { describe } from 'node:test';
 import { generateKeyPair } from '@simplex-relay/protocol';
 import type { QueueLinkData, QueueReqData } from '@simplex-relay/protocol';
 import { senderIdForCorrId } from '@simplex-relay/smp-client';
 import type { CreatedQueue } from '@simplex-relay/smp-client';
-import { createTestDatabase, startCluster, startEmbeddedRelay } from '@simplex-relay/testing';
-import type { Cluster, EmbeddedRelay, TestDatabase } from '@simplex-relay/testing';
 import {
-  Conn,
   hex,
   provider,
   rejectsWith,
   rejectsWithCmd,
   te,
   text,
+  type Conn,
   type TestQueue,
 } from './support/client.ts';
+import { perTestConnections, testWithLogs, useCluster, useEmbeddedRelay } from './support/suite.ts';
 
 interface Target {
   readonly addressA: string;
@@ -40,15 +38,7 @@ const linkData = (fixed: string, user: string): QueueLinkData => ({
 });
 
 function shortLinkSuite(target: () => Target): void {
-  const conns: Conn[] = [];
-  afterEach(async () => {
-    await Promise.all(conns.splice(0).map((c) => c.close()));
-  });
-  const connect = async (address: string, v = 18): Promise<Conn> => {
-    const c = await Conn.open(address, { min: v, max: v });
-    conns.push(c);
-    return c;
-  };
+  const connect = perTestConnections(18);
   /** NEW with `queueReqData`; the sender ID (if chosen) comes from `corrId`. */
   const create = async (
     c: Conn,
@@ -76,16 +66,7 @@ function shortLinkSuite(target: () => Target): void {
     }
     throw new Error(`no sender ID on store ${want}`);
   };
-  const test = (name: string, fn: () => Promise<void>): void => {
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        console.error(`--- process logs after the failure of "${name}" ---\n${target().logTail()}`);
-        throw e;
-      }
-    });
-  };
+  const test = testWithLogs(target);
 
   for (const v of [15, 18]) {
     test(`round-trips contact link data at v${v}: NEW with a chosen link ID, LGET from the other gateway, LSET, LDEL`, async () => {
@@ -242,19 +223,9 @@ function shortLinkSuite(target: () => Target): void {
 }
 
 describe('short links on the one-process relay', () => {
-  let relay: EmbeddedRelay | undefined;
-  let db: TestDatabase | undefined;
-  before(async () => {
-    db = await createTestDatabase({ prefix: 'e2e_links' });
-    relay = await startEmbeddedRelay({ env: { DATABASE_URL: db.url } });
-  });
-  after(async () => {
-    await relay?.stop();
-    await db?.drop();
-  });
+  const relay = useEmbeddedRelay({ databasePrefix: 'e2e_links' });
   shortLinkSuite(() => {
-    const r = relay;
-    if (r === undefined) throw new Error('the relay did not start');
+    const r = relay();
     return {
       addressA: r.address,
       addressB: r.address,
@@ -266,24 +237,14 @@ describe('short links on the one-process relay', () => {
 });
 
 describe('short links on a cluster of 2 gateways and 2 stores', () => {
-  let cluster: Cluster | undefined;
-  let router: ShardRouter | undefined;
-  before(async () => {
-    cluster = await startCluster({ gateways: 2, stores: 2 });
-    router = new ShardRouter(Buffer.from(cluster.shardKey, 'hex'), cluster.vshardCount);
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
+  const live = useCluster({ gateways: 2, stores: 2 });
   shortLinkSuite(() => {
-    const c = cluster;
-    const r = router;
-    if (c === undefined || r === undefined) throw new Error('the cluster did not start');
+    const { cluster: c, storeOfSender } = live();
     return {
       addressA: c.addresses[0] as string,
       addressB: c.addresses[1] as string,
       storeCount: c.stores.length,
-      storeOfSender: (id) => c.stores.indexOf(c.storeOfVshard(r.ofClientId(id))),
+      storeOfSender,
       logTail: () => c.logTail(),
     };
   });

@@ -1,5 +1,7 @@
 // Shared benchmark helpers: run an operation in timed rounds and report the median rate, because
-// this machine is shared and noisy (one run's figure means little; the median of several does).
+// this machine is shared and noisy (one run's figure means little; the median of several does);
+// the machine and load-average lines every benchmark report starts and ends with.
+import { cpus, loadavg, release } from 'node:os';
 
 /** Median of numbers. */
 export function median(xs: readonly number[]): number {
@@ -30,3 +32,17 @@ export function measure(op: () => void, rounds = 5, roundMs = 400): number {
 
 /** Formats a rate with thousands separators. */
 export const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+/** The load averages (1, 5, 15 min), e.g. `0.52 0.61 0.70`: a benchmark prints them at start and end. */
+export const loadAverage = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+/** The `machine: …` line a benchmark starts its report with (cores, CPU, kernel, node, load). */
+export function machineLine(): string {
+  return (
+    `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Linux ${release()}, ` +
+    `node ${process.version}, load average at start ${loadAverage()}`
+  );
+}

@@ -54,9 +54,8 @@
  *   messages in flight as the relay run, on the mode's own PostgreSQL server. "ratio" is the
  *   relay's msgs/s ÷ the floor's.
  */
-import { cpus, loadavg, release } from 'node:os';
 import { parseArgs } from 'node:util';
-import { fmt } from './bench-util.ts';
+import { fmt, loadAverage, machineLine } from './bench-util.ts';
 import { pgFloor } from './floor/pg-floor.ts';
 import { tlsFloor } from './floor/tls-floor.ts';
 import { cpuDelta, ownCpuSeconds, snapshotCpu } from './proc-cpu.ts';
@@ -253,14 +252,8 @@ async function runMode(start: () => Promise<ModeUnderTest>): Promise<ModeResult[
 }
 
 const started = performance.now();
-const cpu0 = cpus()[0];
 log('relay benchmark — SMP relay end to end: embedded, distributed, direct vs proxied');
-log(
-  `machine: ${cpus().length} cores (${cpu0?.model ?? '?'}), Linux ${release()}, node ${process.version}, ` +
-    `load average at start ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-);
+log(machineLine());
 log(
   `parameters: ${P.queues} queues, ${P.senders} sender + ${P.recipients} recipient connections, ` +
     `window ${P.window} per queue (${inflight} messages in flight), ${P.messages} messages per mode = ` +
@@ -293,8 +286,4 @@ for (const m of P.modes) {
   results.push(...(await runMode(MODES[m] as () => Promise<ModeUnderTest>)));
 }
 report(results, tls, { connections, inflight });
-log(
-  `\nload average at end ${loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')}; total ${f1((performance.now() - started) / 1000)} s`,
-);
+log(`\nload average at end ${loadAverage()}; total ${f1((performance.now() - started) / 1000)} s`);

@@ -40,12 +40,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, release, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nodeProvider, writeServerCredentials } from '@simplex-relay/node-crypto';
 import { chunkDigest, generateKeyPair } from '@simplex-relay/protocol';
 import { createTestDatabase, type TestDatabase } from '@simplex-relay/testing';
+import { loadAverage, machineLine } from './bench-util.ts';
 import { REPO_ROOT, startTsChild, type Child } from './child-process.ts';
 import { startHttp2Floor, type Http2Floor } from './floor/http2-floor.ts';
 import { cpuDelta, ownCpuSeconds, snapshotCpu, treeGroup, type CpuGroup } from './proc-cpu.ts';
@@ -147,14 +148,8 @@ async function measured(
 
 const started = performance.now();
 try {
-  const cpu0 = cpus()[0];
   log('XFTP benchmark — chunk upload and download with concurrent clients vs HTTP/2-over-TLS');
-  log(
-    `machine: ${cpus().length} cores (${cpu0?.model ?? '?'}), Linux ${release()}, node ${process.version}, ` +
-      `load average at start ${loadavg()
-        .map((x) => x.toFixed(2))
-        .join(' ')}`,
-  );
+  log(machineLine());
   log(
     `parameters: ${P.clients} clients, chunk ${P.chunkBytes / 1024} KB, ${P.chunksPerRound} chunks ` +
       `(${f1((P.chunksPerRound * P.chunkBytes) / MB)} MB) per round and direction, warm-up ` +
@@ -220,8 +215,4 @@ try {
 } finally {
   await cleanup();
 }
-log(
-  `\nload average at end ${loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')}; total ${f1((performance.now() - started) / 1000)} s`,
-);
+log(`\nload average at end ${loadAverage()}; total ${f1((performance.now() - started) / 1000)} s`);

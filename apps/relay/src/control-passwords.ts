@@ -1,7 +1,7 @@
-// Control port passwords of the one-process relay, like `smp-server init --control-port`: a password
-// not given in the environment is generated once (18 random bytes, base64url, as upstream
-// `randomBase64 18`) and kept in DATA_DIR/control-port.ini (mode 0600) in the INI form upstream
-// writes, so it survives restarts. The passwords are never logged; the relay prints only the path.
+// Control port passwords of the one-process relay (the SMP and the XFTP control port share them),
+// like `smp-server init --control-port`: a password not given in the environment is generated once
+// (18 random bytes, base64url, as upstream `randomBase64 18`) and kept in DATA_DIR/control-port.ini
+// (mode 0600) in the INI form upstream writes, so it survives restarts. The passwords are never logged; the relay prints only the path.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -41,7 +41,7 @@ export async function loadOrCreateControlPasswords(
   const user = pick('user');
   if (!admin.stored && !user.stored) return { admin: admin.value, user: user.value };
   const lines = [
-    '# Control port passwords (upstream smp-server.ini); keep this file private.',
+    '# Control port passwords (upstream smp-server.ini, file-server.ini); keep this file private.',
     '[AUTH]',
   ];
   if (admin.stored) lines.push(`${KEYS.admin} = ${admin.value}`);

@@ -25,6 +25,10 @@ if (relay.xftpAddress !== undefined) {
 }
 if (relay.controlPort !== undefined)
   console.log(`Control port: 127.0.0.1:${relay.controlPort} (nc 127.0.0.1 ${relay.controlPort})`);
+if (relay.xftpControlPort !== undefined)
+  console.log(
+    `XFTP control port: 127.0.0.1:${relay.xftpControlPort} (nc 127.0.0.1 ${relay.xftpControlPort})`,
+  );
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

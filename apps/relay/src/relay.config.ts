@@ -67,6 +67,11 @@ const schema = z.object({
   XFTP_STORAGE_QUOTA: z.coerce.number().int().min(1).optional(),
   /** `[STORE_LOG] expire_files_hours`; 0 = never. */
   XFTP_FILE_EXPIRY_HOURS: int(48, 0),
+  /**
+   * XFTP operator control port on 127.0.0.1 (xftp-server INI `[TRANSPORT] control_port`, upstream
+   * template 5226); 0 = off. Same passwords as CONTROL_PORT (generated into DATA_DIR likewise).
+   */
+  XFTP_CONTROL_PORT: port(0),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

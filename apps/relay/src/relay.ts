@@ -55,6 +55,8 @@ export interface Relay {
   /** `xftp://<fingerprint>[:<password>]@<host>:<port>` of the XFTP relay, when XFTP_ENABLED. */
   readonly xftpAddress?: string;
   readonly xftpPort?: number;
+  /** The XFTP control port on 127.0.0.1, when XFTP_CONTROL_PORT is set. */
+  readonly xftpControlPort?: number;
   stop(): Promise<void>;
 }
 
@@ -131,8 +133,9 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
     stops.push(() => store.stop());
 
     const { tls, identity } = gatewayTlsFromCredentials(creds);
+    // One pair of passwords for both control ports (SMP and XFTP), kept in one file.
     const control =
-      cfg.CONTROL_PORT > 0
+      cfg.CONTROL_PORT > 0 || (cfg.XFTP_ENABLED && cfg.XFTP_CONTROL_PORT > 0)
         ? await loadOrCreateControlPasswords(dataDir, {
             admin: cfg.CONTROL_PORT_ADMIN_PASSWORD,
             user: cfg.CONTROL_PORT_USER_PASSWORD,
@@ -152,14 +155,15 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
         connectTimeoutMs: cfg.PROXY_CONNECT_TIMEOUT_MS,
       },
       proxyMetrics: prometheusProxyMetrics(registry),
-      ...(control && {
-        controlPort: {
-          port: cfg.CONTROL_PORT,
-          host: '127.0.0.1',
-          adminPassword: asciiBytes(control.admin),
-          userPassword: asciiBytes(control.user),
-        },
-      }),
+      ...(control &&
+        cfg.CONTROL_PORT > 0 && {
+          controlPort: {
+            port: cfg.CONTROL_PORT,
+            host: '127.0.0.1',
+            adminPassword: asciiBytes(control.admin),
+            userPassword: asciiBytes(control.user),
+          },
+        }),
       logger: looseLogger(log.child('Gateway')),
       metrics: prometheusGatewayMetrics(registry),
     });
@@ -170,7 +174,14 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
       log.info('control port passwords are kept in a file', { file: control.file });
 
     const xftp = cfg.XFTP_ENABLED
-      ? await startEmbeddedXftp(cfg, dataDir, databaseUrl, registry, log.child('XftpServer'))
+      ? await startEmbeddedXftp(
+          cfg,
+          dataDir,
+          databaseUrl,
+          registry,
+          log.child('XftpServer'),
+          control,
+        )
       : undefined;
     if (xftp) stops.push(() => xftp.stop());
 
@@ -198,6 +209,7 @@ export async function startRelay(cfg: RelayConfig, log: Logger): Promise<Relay> 
       fingerprint: encodeBase64Url(identity.keyHash),
       ...(gateway.controlAddress && { controlPort: gateway.controlAddress.port }),
       ...(xftp && { xftpAddress: xftp.address, xftpPort: xftp.port }),
+      ...(xftp?.controlPort !== undefined && { xftpControlPort: xftp.controlPort }),
       stop: stopAll,
     };
   } catch (e) {

@@ -14,6 +14,7 @@ import type { Logger, Registry } from '@simplex-relay/observability';
 import { asciiBytes, formatXFTPServerAddress, parseTransportHost } from '@simplex-relay/protocol';
 import { XftpServer, prometheusXftpMetrics } from '@simplex-relay/xftp-server';
 import { FsBlobStore, PostgresFileStore, migrateFileStore } from '@simplex-relay/xftp-store';
+import type { ControlPasswords } from './control-passwords.ts';
 import type { RelayConfig } from './relay.config.ts';
 
 /** Schema of the XFTP records in the relay's database. */
@@ -24,6 +25,8 @@ export interface EmbeddedXftp {
   /** `xftp://<fingerprint>[:<password>]@<host>:<port>`. */
   readonly address: string;
   readonly port: number;
+  /** The control port on 127.0.0.1 (XFTP_CONTROL_PORT). */
+  readonly controlPort?: number;
   stop(): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export async function startEmbeddedXftp(
   databaseUrl: string,
   registry: Registry,
   log: Logger,
+  control?: ControlPasswords,
 ): Promise<EmbeddedXftp> {
   const certDir = join(dataDir, 'certs', 'xftp');
   if (!existsSync(join(certDir, 'ca.crt'))) {
@@ -73,6 +77,15 @@ export async function startEmbeddedXftp(
         ttlSeconds: cfg.XFTP_FILE_EXPIRY_HOURS * 3600,
         checkIntervalSeconds: 2 * 3600,
       },
+      ...(control &&
+        cfg.XFTP_CONTROL_PORT > 0 && {
+          controlPort: {
+            port: cfg.XFTP_CONTROL_PORT,
+            host: '127.0.0.1',
+            adminPassword: asciiBytes(control.admin),
+            userPassword: asciiBytes(control.user),
+          },
+        }),
       logger: log,
       metrics: prometheusXftpMetrics(registry),
     });
@@ -89,6 +102,7 @@ export async function startEmbeddedXftp(
     return {
       address,
       port: bound.port,
+      ...(s.controlAddress && { controlPort: s.controlAddress.port }),
       stop: async () => {
         await s.close();
         await fileStore.close();

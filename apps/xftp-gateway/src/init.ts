@@ -1,7 +1,10 @@
 // `npm run -w @simplex-relay/xftp-gateway-app init`: creates the server identity for a deployment
 // (like upstream `xftp-server init`): CA and online certificate under CERT_DIR (Ed448 by default,
 // as upstream), and a self-signed web certificate (web.crt, web.key) for XFTP_HOST unless
-// INIT_WEB_CERT=off — replace it with a CA-issued one for browsers. Prints the address.
+// INIT_WEB_CERT=off — replace it with a CA-issued one for browsers. Prints the address, and control
+// port passwords (like upstream `smp-server init --control-port`; `xftp-server init` leaves them to
+// the INI file).
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   WebCredentialFile,
@@ -26,4 +29,7 @@ if (process.env['INIT_WEB_CERT'] !== 'off') {
       `WEB_CERT=${join(dir, WebCredentialFile.cert)} WEB_KEY=${join(dir, WebCredentialFile.key)}`,
   );
 }
+console.log(
+  `Control port passwords, if you set CONTROL_PORT: CONTROL_PORT_ADMIN_PASSWORD=${randomBytes(18).toString('base64url')} CONTROL_PORT_USER_PASSWORD=${randomBytes(18).toString('base64url')}`,
+);
 console.log(w.notice);

@@ -5,7 +5,6 @@
 // one-process relay and once against a cluster (embedded-relay.int-spec.ts, cluster.int-spec.ts).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { afterEach, it } from 'node:test';
 import { cbDecrypt, cbNonce, generateKeyPair } from '@simplex-relay/protocol';
 import type { OutgoingTransmission } from '@simplex-relay/protocol';
 import { decryptNMsgMeta, rcvNtfDhSecret } from '@simplex-relay/smp-client';
@@ -26,6 +25,7 @@ import {
   type TestQueue,
 } from './client.ts';
 import { RawClient, ascii, show } from './raw-client.ts';
+import { perTestConnections, testWithLogs } from './suite.ts';
 
 /** A running deployment under test. */
 export interface Target {
@@ -62,16 +62,8 @@ export function metricValue(text: string, name: string): number {
 
 /** Registers the behaviour tests in the current describe block; `target()` is read when they run. */
 export function behaviourSuite(target: () => Target): void {
-  const conns: Conn[] = [];
   let placed = 0;
-  afterEach(async () => {
-    await Promise.all(conns.splice(0).map((c) => c.close()));
-  });
-  const connect = async (address: string, v?: { min: number; max: number }): Promise<Conn> => {
-    const c = await Conn.open(address, v);
-    conns.push(c);
-    return c;
-  };
+  const connect = perTestConnections();
   /** A queue on the next store in turn, so the suite's queues are spread over every store. */
   const newQueue = async (
     c: Conn,
@@ -85,16 +77,7 @@ export function behaviourSuite(target: () => Target): void {
     }
     throw new Error(`no queue landed on store ${want} in 32 attempts`);
   };
-  const test = (name: string, fn: () => Promise<void>): void => {
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        console.error(`--- process logs after the failure of "${name}" ---\n${target().logTail()}`);
-        throw e;
-      }
-    });
-  };
+  const test = testWithLogs(target);
 
   const lifecycle = async (v?: { min: number; max: number }): Promise<void> => {
     const t = target();
@@ -328,7 +311,8 @@ export function behaviourSuite(target: () => Target): void {
     const snd = await connect(t.addressB);
     const q = await newQueue(rcv);
     await snd.client.sendMessage(q.sndId, undefined, te('durable'));
-    await Promise.all(conns.splice(0).map((c) => c.close()));
+    // Closed before the restart (closing again after the test is harmless).
+    await Promise.all([rcv.close(), snd.close()]);
     await t.restartQueueOwner(q);
     rcv = await connect(t.addressA);
     const m = await subscribeAndReceive(rcv, q);

@@ -3,6 +3,7 @@
 // TLS server options of spec smp.md §3.
 export { nodeProvider, createNodeProvider } from './node-provider.ts';
 export type { NodeProviderOptions } from './node-provider.ts';
+export { sodiumSbCore } from './sb-core.ts';
 export {
   createCertificates,
   createServerCertificate,

@@ -35,11 +35,13 @@ import {
 import type {
   CryptoProvider,
   DhScheme,
+  IncrementalHash,
   KeyAlgorithm,
   RawKeyPair,
   SignatureScheme,
 } from '@simplex-relay/protocol';
 import { LruCache } from './key-cache.ts';
+import { sodiumSbCore } from './sb-core.ts';
 
 /** Cache sizes of a node provider; 0 disables a cache. */
 export interface NodeProviderOptions {
@@ -72,6 +74,12 @@ const fromB64u = (s: string | undefined): Uint8Array => {
 const checkLen = (what: string, b: Uint8Array, n: number): void => {
   if (!(b instanceof Uint8Array) || b.length !== n)
     throw new RangeError(`${what} must be ${n} bytes`);
+};
+
+/** An OpenSSL incremental hash whose digest is a plain Uint8Array (as the @noble ones). */
+const incrementalHash = (alg: 'sha256' | 'sha512'): IncrementalHash => {
+  const h = createHash(alg);
+  return { update: (piece) => h.update(piece), digest: () => u8(h.digest()) };
 };
 
 /** All-zero check without early exit (the value is a secret). */
@@ -240,6 +248,9 @@ export function createNodeProvider(opts: NodeProviderOptions = {}): CryptoProvid
       // libsodium verifies the tag in constant time before decrypting anything.
       return sodium.crypto_secretbox_open_easy(out, boxed, nonce24, key) ? out : undefined;
     },
+    // XFTP bodies: the streaming secret box and the chunk/file digests, natively (sb-core.ts).
+    sbCore: sodiumSbCore,
+    createHash: incrementalHash,
   };
 }
 

@@ -8,6 +8,18 @@ declare module 'sodium-native' {
     crypto_sign_seed_keypair(pk: Uint8Array, sk: Uint8Array, seed: Uint8Array): void;
     crypto_scalarmult_base(q: Uint8Array, n: Uint8Array): void;
     sodium_memzero(b: Uint8Array): void;
+    /** Salsa20 XOR from 64-byte block `ic` (the binding takes a uint32 counter). c, m same length. */
+    crypto_stream_salsa20_xor_ic(
+      c: Uint8Array,
+      m: Uint8Array,
+      n: Uint8Array,
+      ic: number,
+      k: Uint8Array,
+    ): void;
+    readonly crypto_onetimeauth_STATEBYTES: number;
+    crypto_onetimeauth_init(state: Uint8Array, k: Uint8Array): void;
+    crypto_onetimeauth_update(state: Uint8Array, input: Uint8Array): void;
+    crypto_onetimeauth_final(state: Uint8Array, out: Uint8Array): void;
   }
   const sodium: SodiumNative;
   export default sodium;

@@ -29,7 +29,7 @@ import type {
   VersionRange,
 } from '@simplex-relay/protocol';
 import { BlockSocket } from './block-socket.ts';
-import { SmpClientConnection } from './connection.ts';
+import { SmpClientConnection, sessionParams } from './connection.ts';
 import { deadline, readHandshakeBlock } from './handshake-io.ts';
 import { peerCertificateChain, validateServerChain } from './server-chain.ts';
 
@@ -111,20 +111,10 @@ export async function clientHandshake(
         : undefined;
     secret?.fill(0);
     clientKeyPair.priv.raw.fill(0); // used only for the session secret
-    const params = {
-      version: session.version,
-      sessionId,
-      implySessId: session.implySessId,
-      serviceAuth: session.serviceAuth,
-      batch: session.batch,
-      sessionVRange: session.sessionVRange,
-      proxyServer,
-      encryptBlocks: codec.encrypted,
-    };
     return new SmpClientConnection(
       blocks,
       codec,
-      params,
+      sessionParams(session, codec),
       serverSessionKey,
       serverHello.vr,
       c,

@@ -37,6 +37,29 @@ export interface SmpSessionParams extends TransportParams {
   readonly encryptBlocks: boolean;
 }
 
+/**
+ * The connection's parameters from a negotiated session (either side): the session's transport
+ * parameters, and block encryption exactly when the codec chosen for it encrypts.
+ */
+export function sessionParams(
+  session: TransportParams & {
+    readonly sessionVRange: VersionRange;
+    readonly proxyServer: boolean;
+  },
+  codec: BlockCodec,
+): SmpSessionParams {
+  return {
+    version: session.version,
+    sessionId: session.sessionId,
+    implySessId: session.implySessId,
+    serviceAuth: session.serviceAuth,
+    batch: session.batch,
+    sessionVRange: session.sessionVRange,
+    proxyServer: session.proxyServer,
+    encryptBlocks: codec.encrypted,
+  };
+}
+
 /** Outcome of `sendTransmissions`. */
 export interface SendReport {
   /** Blocks written. */

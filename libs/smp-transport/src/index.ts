@@ -15,7 +15,12 @@ export {
 } from './tls-options.ts';
 export type { TlsClientTarget } from './tls-options.ts';
 export { peerCertificateChain, validateServerChain } from './server-chain.ts';
-export { SmpConnection, SmpServerConnection, SmpClientConnection } from './connection.ts';
+export {
+  SmpConnection,
+  SmpServerConnection,
+  SmpClientConnection,
+  sessionParams,
+} from './connection.ts';
 export type {
   SmpSessionParams,
   SendReport,

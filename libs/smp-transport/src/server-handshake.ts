@@ -21,7 +21,7 @@ import {
 } from '@simplex-relay/protocol';
 import type { CryptoProvider, PrivateKey, VersionRange } from '@simplex-relay/protocol';
 import { BlockSocket } from './block-socket.ts';
-import { SmpServerConnection } from './connection.ts';
+import { SmpServerConnection, sessionParams } from './connection.ts';
 import { readHandshakeBlock, deadline } from './handshake-io.ts';
 
 /** Server identity and policy for one handshake. */
@@ -111,20 +111,10 @@ export async function serverHandshake(
     });
     // The secret lives on in the codec's chain keys only.
     secret?.fill(0);
-    const params = {
-      version: session.version,
-      sessionId,
-      implySessId: session.implySessId,
-      serviceAuth: session.serviceAuth,
-      batch: session.batch,
-      sessionVRange: session.sessionVRange,
-      proxyServer: session.proxyServer,
-      encryptBlocks: codec.encrypted,
-    };
     return new SmpServerConnection(
       blocks,
       codec,
-      params,
+      sessionParams(session, codec),
       sessionKeyPair,
       session.clientKey,
       alpn,

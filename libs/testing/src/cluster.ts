@@ -11,12 +11,12 @@
 // it fails to start or crashes, and never leave processes behind (processes.ts).
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeProvider, writeServerCredentials } from '@simplex-relay/node-crypto';
+import { nodeProvider } from '@simplex-relay/node-crypto';
 import { SmpClient, SmpError } from '@simplex-relay/smp-client';
-import { createTestDatabase, type TestDatabase } from './postgres.ts';
+import { openProcessGroup } from './process-group.ts';
 import { testSubjectPrefix } from './nats.ts';
 import {
   REPO_ROOT,
@@ -76,7 +76,7 @@ export interface ClusterOptions {
   readonly controlPort?: { readonly adminPassword: string; readonly userPassword: string };
   /** Limit for starting (and for each restart), ms (default 60 000). */
   readonly startTimeoutMs?: number;
-  /** Keep the log directory after stop() (default: only when a process crashed, or env KEEP_CLUSTER_LOGS=1). */
+  /** Keep the temporary directory (logs, certs) after stop() (default: only when a process crashed, or env KEEP_CLUSTER_LOGS=1). */
   readonly keepLogs?: boolean;
 }
 
@@ -127,30 +127,14 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     throw new RangeError('a cluster needs ≥ 1 gateway and 1..vshardCount stores');
   const natsUrl = opts.natsUrl ?? process.env['NATS_URL'] ?? NATS_DEFAULT;
   const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
-  const dir = await mkdtemp(join(tmpdir(), 'simplex-cluster-'));
-  const certDir = join(dir, 'certs');
-  const logDir = join(dir, 'logs');
-  let db: TestDatabase | undefined;
-  const procs: ManagedProcess[] = [];
-  let stopped = false;
-
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    await Promise.all(procs.map((p) => p.kill('SIGTERM')));
-    await db?.drop().catch((e: unknown) => console.error(`[testing] drop failed: ${String(e)}`));
-    const crashed = procs.some((p) => p.unexpectedExits.length > 0);
-    if (opts.keepLogs || crashed || process.env['KEEP_CLUSTER_LOGS'] === '1')
-      console.error(`[testing] cluster logs kept in ${logDir}`);
-    else await rm(dir, { recursive: true, force: true });
-  };
+  const group = await openProcessGroup({
+    name: 'cluster',
+    databaseUrl: opts.databaseUrl,
+    keepFiles: opts.keepLogs,
+  });
+  const { certDir, logDir, databaseUrl, procs, stop } = group;
 
   try {
-    await mkdir(logDir, { recursive: true });
-    const creds = await writeServerCredentials(certDir, { commonName: '127.0.0.1' });
-    db =
-      opts.databaseUrl === undefined ? await createTestDatabase({ prefix: 'cluster' }) : undefined;
-    const databaseUrl = opts.databaseUrl ?? (db as TestDatabase).url;
     const busPrefix = testSubjectPrefix('cluster');
     const shardKey = randomBytes(32).toString('hex');
     const control = opts.controlPort;
@@ -234,7 +218,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
             waitReady: readyThenProbe,
             startTimeoutMs,
           },
-          `smp://${creds.fingerprint}${auth}@127.0.0.1:${smpPort}`,
+          `smp://${group.fingerprint}${auth}@127.0.0.1:${smpPort}`,
           smpPort,
           gatewayId,
           controlPort,
@@ -261,7 +245,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       addresses: gateways.map((g) => g.address),
       gateways,
       stores,
-      fingerprint: creds.fingerprint,
+      fingerprint: group.fingerprint,
       password: opts.password,
       databaseUrl,
       natsUrl,
@@ -277,7 +261,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       },
       waitReady: () => waitClusterReady(Date.now() + startTimeoutMs),
       cpuSeconds,
-      logTail: (lines = 40) => procs.map((p) => p.logTail(lines)).join('\n'),
+      logTail: group.logTail,
       stop,
     };
     return cluster;

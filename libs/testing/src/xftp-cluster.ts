@@ -2,11 +2,9 @@
 // share one server identity (CERT_DIR), one PostgreSQL database and schema (chunk records) and one
 // blob directory (chunk bodies), each on its own XFTP port on 127.0.0.1. Any gateway can then serve
 // a chunk another one stored, which is what a deployment behind a load balancer relies on.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeServerCredentials } from '@simplex-relay/node-crypto';
-import { createTestDatabase, type TestDatabase } from './postgres.ts';
+import { openProcessGroup } from './process-group.ts';
 import {
   REPO_ROOT,
   ManagedProcess,
@@ -68,34 +66,16 @@ export async function startXftpCluster(opts: XftpClusterOptions = {}): Promise<X
   if (n < 1) throw new RangeError('an XFTP cluster needs ≥ 1 gateway');
   const schema = opts.schema ?? 'xftp_e2e';
   const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
-  const dir = await mkdtemp(join(tmpdir(), 'simplex-xftp-cluster-'));
-  const certDir = join(dir, 'certs');
-  const blobDir = join(dir, 'files');
-  const logDir = join(dir, 'logs');
-  let db: TestDatabase | undefined;
-  const procs: ManagedProcess[] = [];
-  let stopped = false;
-
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    await Promise.all(procs.map((p) => p.kill('SIGTERM')));
-    await db?.drop().catch((e: unknown) => console.error(`[testing] drop failed: ${String(e)}`));
-    const crashed = procs.some((p) => p.unexpectedExits.length > 0);
-    if (opts.keepFiles || crashed || process.env['KEEP_CLUSTER_LOGS'] === '1')
-      console.error(`[testing] XFTP cluster files kept in ${dir}`);
-    else await rm(dir, { recursive: true, force: true });
-  };
+  const group = await openProcessGroup({
+    name: 'xftp-cluster',
+    databaseUrl: opts.databaseUrl,
+    keepFiles: opts.keepFiles,
+  });
+  const { certDir, logDir, databaseUrl, procs, stop } = group;
+  const blobDir = join(group.dir, 'files');
 
   try {
-    await mkdir(logDir, { recursive: true });
     await mkdir(blobDir, { recursive: true });
-    const creds = await writeServerCredentials(certDir, { commonName: '127.0.0.1' });
-    db =
-      opts.databaseUrl === undefined
-        ? await createTestDatabase({ prefix: 'xftp_cluster' })
-        : undefined;
-    const databaseUrl = opts.databaseUrl ?? (db as TestDatabase).url;
     const ports = await freePorts(2 * n);
     const gateways: XftpGatewayProcess[] = [];
     for (let i = 0; i < n; i++) {
@@ -127,7 +107,7 @@ export async function startXftpCluster(opts: XftpClusterOptions = {}): Promise<X
               waitHttpOk(`http://127.0.0.1:${p.opsPort}/readyz`, p, deadline),
             startTimeoutMs,
           },
-          `xftp://${creds.fingerprint}@127.0.0.1:${xftpPort}`,
+          `xftp://${group.fingerprint}@127.0.0.1:${xftpPort}`,
           xftpPort,
         ),
       );
@@ -140,13 +120,13 @@ export async function startXftpCluster(opts: XftpClusterOptions = {}): Promise<X
     return {
       addresses: gateways.map((g) => g.address),
       gateways,
-      fingerprint: creds.fingerprint,
+      fingerprint: group.fingerprint,
       certDir,
       blobDir,
       databaseUrl,
       schema,
       logDir,
-      logTail: (lines = 40) => procs.map((p) => p.logTail(lines)).join('\n'),
+      logTail: group.logTail,
       stop,
     };
   } catch (e) {

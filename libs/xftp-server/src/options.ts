@@ -1,5 +1,6 @@
 // Options of the XFTP server engine, mirroring upstream `FileTransfer/Server/Env.hs:
 // XFTPServerConfig` (INI names in each doc comment). Hosts build them from their validated config.
+import type { ControlPortOptions } from '@simplex-relay/control-port';
 import type { CheckedCredentials, WebCredentials } from '@simplex-relay/node-crypto';
 import type { CryptoProvider, VersionRange } from '@simplex-relay/protocol';
 import type { BlobStore, FileStore } from '@simplex-relay/xftp-store';
@@ -58,6 +59,12 @@ export interface XftpServerOptions {
   readonly tlsHandshakeTimeoutMs?: number;
   /** How often the storage gauges are refreshed from the store, ms (default 60 s; 0 = only with expiry). */
   readonly storageStatsIntervalMs?: number;
+  /**
+   * The operator control port on 127.0.0.1 (INI `[TRANSPORT] control_port`, upstream 5226 in the
+   * template; `[AUTH] control_port_admin_password` / `control_port_user_password`), started by
+   * `listen`; off when absent.
+   */
+  readonly controlPort?: ControlPortOptions;
   readonly logger?: Logger;
   readonly metrics?: XftpServerMetrics;
 }

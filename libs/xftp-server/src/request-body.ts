@@ -3,6 +3,7 @@
 // ends), then the rest as a pull stream (the FPUT chunk). Reading is pulled, so an unread body is
 // held back by HTTP/2 flow control instead of piling up in memory.
 import type { Readable } from 'node:stream';
+import { concatBytes } from '@simplex-relay/protocol';
 
 /** Pull reader over a request stream. */
 export class RequestBody {
@@ -55,7 +56,8 @@ export class RequestBody {
       parts.push(p);
       len += p.length;
     }
-    return concat(parts, len);
+    // One DATA frame is the common case: hand it over without a copy.
+    return parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(...parts);
   }
 
   /** The rest of the body as an async iterable (once); stopping early neither drains nor destroys. */
@@ -71,15 +73,4 @@ export class RequestBody {
       }),
     };
   }
-}
-
-function concat(parts: Uint8Array[], len: number): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(len);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }

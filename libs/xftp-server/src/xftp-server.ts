@@ -29,6 +29,7 @@ import type { BlockingInfo } from '@simplex-relay/protocol';
 import { blobKeyForSender } from '@simplex-relay/xftp-store';
 import { silentLogger } from '@simplex-relay/observability';
 import { processRequest } from './commands.ts';
+import { XftpControlServer } from './control/xftp-control-server.ts';
 import { XftpConnection } from './connection.ts';
 import type { XftpContext } from './context.ts';
 import { FileExpiry, type ExpireRunOptions } from './expiry.ts';
@@ -51,6 +52,8 @@ export class XftpServer {
   readonly #sessions = new WeakMap<Http2Session, XftpConnection>();
   readonly #expiry: FileExpiry | undefined;
   readonly #timers: NodeJS.Timeout[] = [];
+  #control: XftpControlServer | undefined;
+  #controlAddress: AddressInfo | undefined;
   #closed = false;
 
   constructor(opts: XftpServerOptions) {
@@ -125,8 +128,29 @@ export class XftpServer {
         resolve();
       });
     });
+    const address = this.#tls.address() as AddressInfo;
+    if (this.#opts.controlPort !== undefined) {
+      const control = new XftpControlServer(
+        this.#opts.controlPort,
+        this,
+        this.#ctx.log.child('ControlPort'),
+      );
+      this.#control = control;
+      try {
+        this.#controlAddress = await control.listen();
+      } catch (e) {
+        // A control port that cannot bind fails the start; nothing is left listening.
+        await this.close(0);
+        throw e;
+      }
+    }
     this.#startTimers();
-    return this.#tls.address() as AddressInfo;
+    return address;
+  }
+
+  /** The control port's bound address, once listening (`controlPort` option). */
+  get controlAddress(): AddressInfo | undefined {
+    return this.#controlAddress;
   }
 
   /** The bound address (after `listen`). */
@@ -191,6 +215,7 @@ export class XftpServer {
     if (this.#closed) return;
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
+    await this.#control?.close();
     const closed = new Promise<void>((r) => this.#tls.close(() => r()));
     for (const c of this.#conns) {
       const s = c.socket as ConnSocket;

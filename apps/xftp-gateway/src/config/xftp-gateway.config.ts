@@ -80,6 +80,12 @@ const schema = z
     INACTIVE_CLIENTS_TTL: int(21_600, 1),
     /** `[INACTIVE_CLIENTS] check_interval`, seconds. */
     INACTIVE_CLIENTS_CHECK_INTERVAL: int(3_600, 1),
+    /** Operator control port on 127.0.0.1 (INI `[TRANSPORT] control_port`, upstream template 5226); 0 = off. */
+    CONTROL_PORT: port(0),
+    /** `[AUTH] control_port_admin_password` (the `init` command prints a generated one). */
+    CONTROL_PORT_ADMIN_PASSWORD: basicAuth.optional(),
+    /** `[AUTH] control_port_user_password`. */
+    CONTROL_PORT_USER_PASSWORD: basicAuth.optional(),
   })
   .refine((c) => (c.WEB_CERT === undefined) === (c.WEB_KEY === undefined), {
     message: 'set both WEB_CERT and WEB_KEY, or neither',

@@ -66,6 +66,18 @@ export class XftpService implements OnApplicationBootstrap, OnApplicationShutdow
           checkIntervalSeconds: c.INACTIVE_CLIENTS_CHECK_INTERVAL,
         },
       }),
+      ...(c.CONTROL_PORT > 0 && {
+        controlPort: {
+          port: c.CONTROL_PORT,
+          host: '127.0.0.1',
+          ...(c.CONTROL_PORT_ADMIN_PASSWORD !== undefined && {
+            adminPassword: asciiBytes(c.CONTROL_PORT_ADMIN_PASSWORD),
+          }),
+          ...(c.CONTROL_PORT_USER_PASSWORD !== undefined && {
+            userPassword: asciiBytes(c.CONTROL_PORT_USER_PASSWORD),
+          }),
+        },
+      }),
       logger: log,
       metrics: prometheusXftpMetrics(this.registry, SERVICE_VERSION),
     });
@@ -79,6 +91,8 @@ export class XftpService implements OnApplicationBootstrap, OnApplicationShutdow
       },
     });
     this.log.info('XFTP server listening', { port: bound.port, web: web !== undefined });
+    const control = this.#server.controlAddress;
+    if (control) this.log.info('control port listening', { port: control.port });
     this.log.info(`XFTP server address: ${address}`);
   }
 

@@ -1,18 +1,17 @@
-// The control port's text protocol (upstream `Server/Control.hs: ControlProtocol`, its `strP`): one
+// The SMP control port's commands (upstream `Server/Control.hs: ControlProtocol`, its `strP`): one
 // command per line, the first word names it, arguments in upstream's text encodings — sender IDs in
-// base64url, `BlockingInfo` as `reason=spam|content[,notice={json}]`, the password as a BasicAuth.
-// Also the roles (`CPClientRole`) and which role each command needs (`Server.hs: runCPClient`).
+// base64url, `BlockingInfo` as `reason=spam|content[,notice={json}]`. The words every control port
+// shares (auth, help, quit) and the argument encodings are @simplex-relay/control-port's; this adds
+// the SMP words and which role each needs (`Server.hs: runCPClient`).
 import {
-  ParseError,
-  asciiBytes,
-  decodeBase64Url,
-  decodeBlockingInfo,
-  isValidBasicAuth,
-} from '@simplex-relay/protocol';
+  noArgs,
+  parseEntityId,
+  parseEntityIdAndBlockingInfo,
+  parseLine,
+  unknownCommand,
+} from '@simplex-relay/control-port';
+import type { BaseCommand, ControlRole, ParsedLine as Parsed } from '@simplex-relay/control-port';
 import type { BlockingInfo } from '@simplex-relay/protocol';
-
-/** A session's role (upstream `CPClientRole`: CPRNone, CPRUser, CPRAdmin). */
-export type ControlRole = 'none' | 'user' | 'admin';
 
 /** Upstream command words this server accepts but does not implement (their role is still checked). */
 export const UNIMPLEMENTED = {
@@ -30,18 +29,16 @@ export const UNIMPLEMENTED = {
 
 type UnimplementedName = keyof typeof UNIMPLEMENTED;
 
-/** One parsed line (upstream `ControlProtocol`). */
-export type ControlCommand =
-  | { readonly type: 'auth'; readonly password: Uint8Array }
+/** The SMP words beyond the shared ones. */
+export type SmpControlCommand =
   | { readonly type: 'block'; readonly senderId: Uint8Array; readonly info: BlockingInfo }
   | { readonly type: 'unblock'; readonly senderId: Uint8Array }
   | { readonly type: 'delete'; readonly senderId: Uint8Array }
   | { readonly type: 'status'; readonly senderId: Uint8Array }
-  | { readonly type: 'help' }
-  | { readonly type: 'quit' }
-  /** An empty line (upstream `CPSkip`): no answer. */
-  | { readonly type: 'skip' }
   | { readonly type: 'unimplemented'; readonly name: UnimplementedName };
+
+/** One parsed line (upstream `ControlProtocol`). */
+export type ControlCommand = BaseCommand | SmpControlCommand;
 
 /** The role a command needs (upstream `withUserRole` / `withAdminRole`; none for the rest). */
 export function requiredRole(c: ControlCommand): ControlRole {
@@ -59,84 +56,34 @@ export function requiredRole(c: ControlCommand): ControlRole {
   }
 }
 
-/** True if `role` may run a command that needs `needed`. */
-export function allows(role: ControlRole, needed: ControlRole): boolean {
-  return needed === 'none' || role === 'admin' || (needed === 'user' && role === 'user');
-}
-
 /** The result of parsing a line: a command, or the error text upstream would print after `error: `. */
-export type ParsedLine =
-  | { readonly ok: true; readonly command: ControlCommand }
-  | { readonly ok: false; readonly error: string };
-
-const failed = (what: string): ParsedLine => ({ ok: false, error: `Failed reading: ${what}` });
+export type ParsedLine = Parsed<ControlCommand>;
 
 /**
  * Parses one line (without its line ending). Like upstream `strDecode`, the whole line must be
  * consumed: a command without arguments followed by anything is an error.
  */
 export function parseControlLine(line: string): ParsedLine {
-  const sp = line.indexOf(' ');
-  const word = sp < 0 ? line : line.slice(0, sp);
-  const rest = sp < 0 ? undefined : line.slice(sp + 1);
-  const noArgs = (command: ControlCommand): ParsedLine =>
-    rest === undefined ? { ok: true, command } : { ok: false, error: 'endOfInput' };
+  return parseLine(line, parseSmpCommand);
+}
+
+/** The SMP words (the shared ones are parsed before). */
+export function parseSmpCommand(word: string, rest: string | undefined): Parsed<SmpControlCommand> {
   switch (word) {
-    case '':
-      return noArgs({ type: 'skip' });
-    case 'help':
-      return noArgs({ type: 'help' });
-    case 'quit':
-      return noArgs({ type: 'quit' });
-    case 'auth':
-      return rest === undefined ? failed('not enough input') : parseAuth(rest);
     case 'block': {
-      const id = rest === undefined ? undefined : senderIdPrefix(rest);
-      if (id === undefined || rest === undefined) return failed('base64url');
-      if (rest[id.length] !== ' ') return failed("expected ' '");
-      try {
-        const info = decodeBlockingInfo(asciiBytes(rest.slice(id.length + 1)));
-        return { ok: true, command: { type: 'block', senderId: id.bytes, info } };
-      } catch (e) {
-        if (e instanceof ParseError || e instanceof RangeError) return failed(e.message);
-        throw e;
-      }
+      const p = parseEntityIdAndBlockingInfo(rest);
+      if (!p.ok) return p;
+      return { ok: true, command: { type: 'block', senderId: p.command.id, info: p.command.info } };
     }
     case 'unblock':
     case 'delete':
     case 'status': {
-      const id = rest === undefined ? undefined : senderIdPrefix(rest);
-      if (id === undefined || rest === undefined) return failed('base64url');
-      if (id.length !== rest.length) return { ok: false, error: 'endOfInput' };
-      return { ok: true, command: { type: word, senderId: id.bytes } };
+      const p = parseEntityId(rest);
+      return p.ok ? { ok: true, command: { type: word, senderId: p.command } } : p;
     }
     default:
       if (Object.hasOwn(UNIMPLEMENTED, word))
-        return noArgs({ type: 'unimplemented', name: word as UnimplementedName });
-      return failed('bad ControlProtocol command');
+        return noArgs(rest, { type: 'unimplemented', name: word as UnimplementedName });
+      return unknownCommand;
   }
-}
-
-/** A base64url token at the start of `s` (upstream `base64urlP`), decoded. */
-function senderIdPrefix(s: string): { bytes: Uint8Array; length: number } | undefined {
-  const length = /^[A-Za-z0-9_-]+=*/.exec(s)?.[0].length ?? 0;
-  if (length === 0) return undefined;
-  try {
-    return { bytes: decodeBase64Url(s.slice(0, length)), length };
-  } catch (e) {
-    if (e instanceof ParseError) return undefined;
-    throw e;
-  }
-}
-
-/** `auth <password>`: everything up to an `@`, every byte a valid BasicAuth byte (upstream `strP`). */
-function parseAuth(rest: string): ParsedLine {
-  const at = rest.indexOf('@');
-  const text = at < 0 ? rest : rest.slice(0, at);
-  if (text.length === 0) return failed('takeWhile1');
-  // Lines are read as Latin-1, one character per byte, as upstream reads ByteStrings.
-  const password = asciiBytes(text);
-  if (!isValidBasicAuth(password)) return failed('invalid character in BasicAuth');
-  if (at >= 0) return { ok: false, error: 'endOfInput' };
-  return { ok: true, command: { type: 'auth', password } };
 }

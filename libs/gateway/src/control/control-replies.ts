@@ -1,31 +1,14 @@
-// The control port's answer lines, worded as upstream's (`Server.hs: runCPClient`, `controlPortAuth`),
+// The SMP control port's answer lines, worded as upstream's (`Server.hs: runCPClient`),
 // including the Haskell `show` forms of `ServerEntityStatus`, `BlockingInfo`, `QueueMode` and
 // `RoundedSystemTime` that upstream prints, so scripts written against smp-server keep working.
 import type { OperatorOutcome, OperatorQueueStatus } from '@simplex-relay/bus';
 import type { BlockingInfo } from '@simplex-relay/protocol';
-import type { ControlRole } from './control-command.ts';
 
 /** The first lines a session gets (upstream prints them on connect). */
 export const GREETING = "SMP server control port\n'help' for supported commands";
 
 /** The `help` line: the commands this server implements. */
 export const HELP = 'commands: status, block, unblock, delete, help, quit';
-
-/** What upstream prints to a session whose role does not allow the command. */
-export const UNAUTHORIZED = 'AUTH';
-
-const ROLE_NAMES: Record<ControlRole, string> = {
-  none: 'CPRNone',
-  user: 'CPRUser',
-  admin: 'CPRAdmin',
-};
-
-/** `auth` answer (upstream `controlPortAuth`): a session without a role takes the new one, once. */
-export function authReply(current: ControlRole, requested: ControlRole): string {
-  if (current === 'none') return `Current role is ${ROLE_NAMES[requested]}`;
-  const line = `Current role is ${ROLE_NAMES[current]}`;
-  return current === requested ? line : `${line}, start new session to change.`;
-}
 
 /** A failed lookup or store call, as the requester saw it. */
 export type ControlFailure = 'UNAVAILABLE';

@@ -37,7 +37,12 @@ import type {
 } from '@simplex-relay/protocol';
 import { nodeProvider } from '@simplex-relay/node-crypto';
 import { authorizeCommand } from '@simplex-relay/smp-client';
-import { BlockSocket, SmpClientConnection, clientHandshake } from '@simplex-relay/smp-transport';
+import {
+  BlockSocket,
+  SmpClientConnection,
+  clientHandshake,
+  sessionParams,
+} from '@simplex-relay/smp-transport';
 import { connectTls } from './harness.ts';
 
 const EMPTY = new Uint8Array(0);
@@ -129,18 +134,15 @@ export class TestProxy {
       proxyServer: false,
       role: 'client',
     });
-    const params = {
-      version: session.version,
-      sessionId,
-      implySessId: session.implySessId,
-      serviceAuth: session.serviceAuth,
-      batch: session.batch,
-      sessionVRange: session.sessionVRange,
-      proxyServer: false,
-      encryptBlocks: codec.encrypted,
-    };
     return new TestProxy(
-      new SmpClientConnection(blocks, codec, params, undefined, serverHello.vr, c),
+      new SmpClientConnection(
+        blocks,
+        codec,
+        sessionParams(session, codec),
+        undefined,
+        serverHello.vr,
+        c,
+      ),
     );
   }
 

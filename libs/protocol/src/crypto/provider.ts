@@ -30,6 +30,35 @@ export interface DhScheme {
   dh(pub: Uint8Array, priv: Uint8Array): Uint8Array;
 }
 
+/** An incremental hash: feed pieces, then take the digest once. */
+export interface IncrementalHash {
+  update(piece: Uint8Array): unknown;
+  digest(): Uint8Array;
+}
+
+/**
+ * Keystream and MAC of one streaming secret box (xftp/sb-stream.ts): XSalsa20(K1, nonce), Poly1305
+ * keyed by its first 32 bytes. Upstream `Crypto/Lazy.hs: SbState`.
+ */
+export interface SbCore {
+  /** XORs `data` with the next keystream bytes (the message starts at keystream offset 32). */
+  xor(data: Uint8Array): Uint8Array;
+  /** Feeds ciphertext to Poly1305. */
+  mac(ciphertext: Uint8Array): void;
+  /** The Poly1305 tag over everything fed to `mac`. */
+  tag(): Uint8Array;
+}
+
+/**
+ * Makes a core from the secretbox key K1 = HSalsa20(K0, zero16) and the 24-byte nonce. The pure one
+ * is `nobleSbCore` (xftp/sb-stream.ts); a native one must pass the same stream tests.
+ */
+export type SbCoreFactory = (
+  c: CryptoProvider,
+  secretboxKey: Uint8Array,
+  nonce: Uint8Array,
+) => SbCore;
+
 /** The primitive set; implementations: nobleProvider (pure), nodeProvider (libs/node-crypto). */
 export interface CryptoProvider {
   readonly name: string;
@@ -49,4 +78,12 @@ export interface CryptoProvider {
   secretboxSeal(key: Uint8Array, nonce24: Uint8Array, msg: Uint8Array): Uint8Array;
   /** NaCl crypto_secretbox_open_easy; undefined if the tag does not verify or input < 16 bytes. */
   secretboxOpen(key: Uint8Array, nonce24: Uint8Array, boxed: Uint8Array): Uint8Array | undefined;
+  /**
+   * Optional streaming secret-box core for XFTP chunk and file bodies; `sbInit`/`cbInit` fall back
+   * to the pure `nobleSbCore` when absent. Why here: callers that already pass a native provider get
+   * the native cipher without extra wiring.
+   */
+  readonly sbCore?: SbCoreFactory;
+  /** Optional incremental SHA-256/512 (XFTP digests); the pure @noble hashes when absent. */
+  createHash?(alg: 'sha256' | 'sha512'): IncrementalHash;
 }

@@ -15,31 +15,13 @@ import { CryptoError } from '../errors.ts';
 import { constantTimeEqual } from '../crypto/bytes.ts';
 import { boxKey } from '../crypto/box.ts';
 import { NONCE_LENGTH } from '../crypto/nonce.ts';
-import type { CryptoProvider } from '../crypto/provider.ts';
+import type { CryptoProvider, SbCore, SbCoreFactory } from '../crypto/provider.ts';
+
+// The core types live with the provider (which may supply a native core); re-exported for callers.
+export type { SbCore, SbCoreFactory } from '../crypto/provider.ts';
 
 /** Poly1305 tag length. */
 export const SB_TAG_SIZE = 16;
-
-/** Keystream and MAC of one stream: XSalsa20(K1, nonce), Poly1305 keyed by its first 32 bytes. */
-export interface SbCore {
-  /** XORs `data` with the next keystream bytes (the message starts at keystream offset 32). */
-  xor(data: Uint8Array): Uint8Array;
-  /** Feeds ciphertext to Poly1305. */
-  mac(ciphertext: Uint8Array): void;
-  /** The Poly1305 tag over everything fed to `mac`. */
-  tag(): Uint8Array;
-}
-
-/**
- * Makes a core from the secretbox key K1 = HSalsa20(K0, zero16) and the 24-byte nonce. The default is
- * pure (`nobleSbCore`); a native one (e.g. libsodium `crypto_stream_xor_*` + `crypto_onetimeauth_*`)
- * can be passed to `sbInit`/`cbInit` where throughput matters. It must pass the same stream tests.
- */
-export type SbCoreFactory = (
-  c: CryptoProvider,
-  secretboxKey: Uint8Array,
-  nonce: Uint8Array,
-) => SbCore;
 
 const ZERO64 = new Uint8Array(64);
 
@@ -134,14 +116,17 @@ export class SbState {
   }
 }
 
-/** State for a 32-byte symmetric key and 24-byte nonce (upstream `sbInit`). */
+/**
+ * State for a 32-byte symmetric key and 24-byte nonce (upstream `sbInit`). The core is `core` if
+ * given, else the provider's `sbCore` (native in nodeProvider), else the pure `nobleSbCore`.
+ */
 export function sbInit(
   c: CryptoProvider,
   key: Uint8Array,
   nonce: Uint8Array,
-  core: SbCoreFactory = nobleSbCore,
+  core?: SbCoreFactory,
 ): SbState {
-  return new SbState(c, key, nonce, core);
+  return new SbState(c, key, nonce, core ?? c.sbCore ?? nobleSbCore);
 }
 
 /**

@@ -1,8 +1,7 @@
-// Runs the SQL migrations in src/db/migrations with node-pg-migrate (plain .sql files with
-// `-- Up Migration` / `-- Down Migration` sections). All pending migrations run in one transaction
-// under node-pg-migrate's advisory lock, so concurrent instances starting together are safe.
+// The queue store's SQL migrations (src/db/migrations), applied by the shared node-pg-migrate runner
+// of @simplex-relay/postgres inside the fixed schema `queue_store`.
 import { fileURLToPath } from 'node:url';
-import { runner } from 'node-pg-migrate';
+import { runSqlMigrations } from '@simplex-relay/postgres';
 
 /** Schema holding every table and function of the store. */
 export const QUEUE_STORE_SCHEMA = 'queue_store';
@@ -11,22 +10,13 @@ export const QUEUE_STORE_SCHEMA = 'queue_store';
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../db/migrations', import.meta.url));
 
 /** Applies pending migrations; returns the names of those applied. */
-export async function migrateQueueStore(
+export function migrateQueueStore(
   connectionString: string,
   opts: { log?: (msg: string) => void } = {},
 ): Promise<string[]> {
-  const log = opts.log ?? (() => {});
-  const ran = await runner({
-    databaseUrl: connectionString,
+  return runSqlMigrations(connectionString, {
     dir: MIGRATIONS_DIR,
-    direction: 'up',
     schema: QUEUE_STORE_SCHEMA,
-    createSchema: true,
-    migrationsTable: 'migrations',
-    checkOrder: true,
-    singleTransaction: true,
-    advisoryLockMode: 'wait',
-    logger: { debug: log, info: log, warn: log, error: log },
+    log: opts.log,
   });
-  return ran.map((m) => m.name);
 }

@@ -1,0 +1,2 @@
+export { checkSchemaName, runSqlMigrations } from './migrate.ts';
+export type { SqlMigrationsOptions } from './migrate.ts';
