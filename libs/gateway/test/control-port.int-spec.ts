@@ -4,7 +4,6 @@
 // name the command and its outcome but never the queue ID or a password.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
   InProcessTransport,
@@ -15,7 +14,11 @@ import {
   encodeStoreHeartbeat,
 } from '@simplex-relay/bus';
 import type { OperatorOutcome, OperatorRequest, VShardRange } from '@simplex-relay/bus';
-import { ControlPortClient, testSubjectPrefix } from '@simplex-relay/testing';
+import {
+  ControlPortClient,
+  assertBindFailureReleasesPort,
+  testSubjectPrefix,
+} from '@simplex-relay/testing';
 import { Gateway } from '../src/index.ts';
 import { RecordingLogger, fixtureCredentials, waitFor } from './support/harness.ts';
 
@@ -205,33 +208,16 @@ describe('gateway control port', () => {
 
 describe('gateway control port start-up', () => {
   it('fails listen when the control port cannot bind, leaving nothing listening', async () => {
-    const blocker = net.createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
-    const taken = (blocker.address() as net.AddressInfo).port;
-    const transport = new InProcessTransport();
     const { tls, identity } = fixtureCredentials();
-    const gateway = new Gateway({
-      transport,
-      subjects: new Subjects(testSubjectPrefix('gw_ctl_bind')),
-      router: new ShardRouter(new Uint8Array(32).fill(0x5a), 1024),
-      tls,
-      identity,
-      controlPort: { port: taken },
-    });
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
-    const smpPort = (probe.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => probe.close(() => r()));
-    try {
-      await assert.rejects(gateway.listen(smpPort, '127.0.0.1'), /EADDRINUSE/);
-      const again = net.createServer();
-      await new Promise<void>((resolve, reject) => {
-        again.once('error', reject);
-        again.listen(smpPort, '127.0.0.1', () => resolve());
-      });
-      await new Promise<void>((r) => again.close(() => r()));
-    } finally {
-      await new Promise<void>((r) => blocker.close(() => r()));
-    }
+    await assertBindFailureReleasesPort((smpPort, taken) =>
+      new Gateway({
+        transport: new InProcessTransport(),
+        subjects: new Subjects(testSubjectPrefix('gw_ctl_bind')),
+        router: new ShardRouter(new Uint8Array(32).fill(0x5a), 1024),
+        tls,
+        identity,
+        controlPort: { port: taken },
+      }).listen(smpPort, '127.0.0.1'),
+    );
   });
 });

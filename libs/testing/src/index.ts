@@ -2,6 +2,7 @@
 export { DEFAULT_TEST_DATABASE_URL, createTestDatabase } from './postgres.ts';
 export type { TestDatabase } from './postgres.ts';
 export { testSubjectPrefix } from './nats.ts';
+export { assertBindFailureReleasesPort } from './ports.ts';
 export {
   startCluster,
   startEmbeddedRelay,

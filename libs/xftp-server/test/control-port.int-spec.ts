@@ -4,10 +4,9 @@
 // (block and delete for user and admin, nothing before auth or with a wrong password); and audit
 // lines that name the command and outcome but never a file ID or a password.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { JsonLogger } from '@simplex-relay/observability';
-import { ControlPortClient } from '@simplex-relay/testing';
+import { ControlPortClient, assertBindFailureReleasesPort } from '@simplex-relay/testing';
 import { blobKeyForSender as blobKey } from '@simplex-relay/xftp-store';
 import { XftpServer } from '../src/index.ts';
 import { startServer, testCredentials, uploadFile, randomChunk } from './support/harness.ts';
@@ -186,31 +185,15 @@ describe('XFTP control port start-up', () => {
   });
 
   it('fails listen when the control port cannot bind, leaving nothing listening', async () => {
-    const blocker = net.createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
-    const taken = (blocker.address() as net.AddressInfo).port;
-    const server = new XftpServer({
-      credentials: testCredentials(),
-      fileStore: new MemoryFileStore(),
-      blobStore: new MemoryBlobStore(),
-      fileExpiration: false,
-      storageStatsIntervalMs: 0,
-      controlPort: { port: taken },
-    });
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
-    const xftpPort = (probe.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => probe.close(() => r()));
-    try {
-      await assert.rejects(server.listen(xftpPort, '127.0.0.1'), /EADDRINUSE/);
-      const again = net.createServer();
-      await new Promise<void>((resolve, reject) => {
-        again.once('error', reject);
-        again.listen(xftpPort, '127.0.0.1', () => resolve());
-      });
-      await new Promise<void>((r) => again.close(() => r()));
-    } finally {
-      await new Promise<void>((r) => blocker.close(() => r()));
-    }
+    await assertBindFailureReleasesPort((xftpPort, taken) =>
+      new XftpServer({
+        credentials: testCredentials(),
+        fileStore: new MemoryFileStore(),
+        blobStore: new MemoryBlobStore(),
+        fileExpiration: false,
+        storageStatsIntervalMs: 0,
+        controlPort: { port: taken },
+      }).listen(xftpPort, '127.0.0.1'),
+    );
   });
 });
